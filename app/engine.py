@@ -1,0 +1,153 @@
+"""Wiring: settings -> indexes on disk -> a ready `Engine` that searches and answers.
+
+A deployment may hold several collections (the seed reports, national laws, a
+province's regulations), each its own index directory. A query searches the
+chosen ones; their fused scores are on the same [0, 1]-plus-bonus scale, so
+hits from several collections merge by score.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field, replace
+
+from app.config import Settings
+from rag import texts
+from rag.answer import AnswerOptions, compose_answer
+from rag.errors import IndexStateError, InputError
+from rag.evidence import EvidenceScorer
+from rag.lexical import BM25Index
+from rag.protocols import Encoder, Vectors
+from rag.retriever import FusionWeights, Retriever
+from rag.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest
+from rag.tokenize import Tokenizer
+from rag.types import Answer, DocMeta, Document, Hit, SearchMode
+
+
+class _LockedEncoder:
+    """Serialises calls into the model; the C engine is not documented as thread-safe."""
+
+    def __init__(self, encoder: Encoder) -> None:
+        self._encoder = encoder
+        self._lock = threading.Lock()
+        self.name, self.dim = encoder.name, encoder.dim
+
+    def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:
+            return self._encoder.encode_queries(texts)
+
+    def encode_documents(self, texts: Sequence[str]) -> Vectors:
+        with self._lock:
+            return self._encoder.encode_documents(texts)
+
+
+@dataclass(frozen=True)
+class LoadedCollection:
+    manifest: Manifest
+    retriever: Retriever
+    scorer: EvidenceScorer
+
+
+@dataclass
+class Engine:
+    settings: Settings
+    collections: dict[str, LoadedCollection]
+    documents: dict[str, Document]
+    metas: dict[str, DocMeta] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.metas = {doc_id: doc.meta for doc_id, doc in self.documents.items()}
+
+    @property
+    def manifest(self) -> Manifest:
+        """The manifest of the default collection (or the first loaded one)."""
+        default = self.collections.get(self.settings.collection)
+        return default.manifest if default else next(iter(self.collections.values())).manifest
+
+    def search(self, query: str, *, top_k: int = 10, mode: SearchMode | None = None,
+               doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> list[Hit]:
+        chosen = self._validate(query, top_k, doc_ids, collections)
+        hits = [
+            hit
+            for name in chosen
+            for hit in self.collections[name].retriever.search(
+                query.strip(), top_k=top_k, mode=mode or self.settings.mode, doc_ids=doc_ids)
+        ]
+        hits.sort(key=lambda h: -h.score)
+        return [replace(hit, rank=rank) for rank, hit in enumerate(hits[:top_k], start=1)]
+
+    def answer(self, question: str, *, top_k: int = 5, mode: SearchMode | None = None,
+               doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> Answer:
+        started = time.perf_counter()
+        hits = self.search(question, top_k=max(top_k, 3), mode=mode, doc_ids=doc_ids, collections=collections)
+        searched = time.perf_counter()
+        result = self.compose(question.strip(), hits, mode or self.settings.mode, top_k)
+        timings = {"search": (searched - started) * 1000, "answer": (time.perf_counter() - searched) * 1000}
+        return replace(result, timings_ms={k: round(v, 2) for k, v in timings.items()})
+
+    def compose(self, question: str, hits: list[Hit], mode: SearchMode, top_k: int = 5) -> Answer:
+        name = hits[0].chunk.collection if hits else next(iter(self.collections))
+        scorer = self.collections.get(name, next(iter(self.collections.values()))).scorer
+        return compose_answer(question, hits, self.metas, scorer, mode=mode,
+                              threshold=self.settings.abstain_threshold, options=AnswerOptions(citations=top_k))
+
+    def _validate(self, query: str, top_k: int, doc_ids: Collection[str] | None,
+                  collections: Sequence[str] | None) -> list[str]:
+        if not query or not query.strip():
+            raise InputError(texts.EMPTY_QUESTION)
+        if len(query) > self.settings.max_question_chars:
+            raise InputError(texts.QUESTION_TOO_LONG.format(length=len(query), limit=self.settings.max_question_chars))
+        if not 1 <= top_k <= self.settings.max_top_k:
+            raise InputError(texts.TOP_K_RANGE.format(low=1, high=self.settings.max_top_k))
+        unknown = sorted(set(doc_ids or ()) - self.documents.keys())
+        if unknown:
+            raise InputError(texts.UNKNOWN_DOCUMENT.format(doc_ids="、".join(unknown)))
+        chosen = list(collections or self.collections)
+        missing = [name for name in chosen if name not in self.collections]
+        if missing:
+            known = "、".join(self.collections)
+            raise InputError(texts.UNKNOWN_COLLECTION.format(names="、".join(missing), known=known))
+        return chosen
+
+
+def available_collections(settings: Settings) -> list[str]:
+    """Collections with a finished index, the default one first."""
+    names = sorted(p.name for p in settings.index_root.glob("*") if (p / "manifest.json").exists())
+    return sorted(names, key=lambda n: n != settings.collection)
+
+
+def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[LoadedCollection, list[Document]]:
+    from embeddings import load_faiss_store
+
+    directory = settings.index_dir(name)
+    manifest = read_manifest(directory)
+    check_encoder(manifest, directory, encoder.name, encoder.dim)
+    documents = read_documents(directory)
+    lexical = BM25Index.load(directory)
+    tokenizer = Tokenizer()
+    tokenizer.tokens("预热")  # load jieba's dictionary now, not on the first request
+    retriever = Retriever(
+        read_chunks(directory), {d.doc_id: d.meta for d in documents}, encoder=encoder,
+        vectors=load_faiss_store(directory, encoder.dim), lexical=lexical, tokenizer=tokenizer,
+        weights=FusionWeights(dense=settings.dense_weight),
+    )
+    scorer = EvidenceScorer(tokenizer, lexical.idf_of)
+    return LoadedCollection(manifest, retriever, scorer), documents
+
+
+def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:
+    """Load the collections named in settings (default: every built one)."""
+    from embeddings import load_encoder
+
+    names = settings.collections or available_collections(settings) or [settings.collection]
+    locked = _LockedEncoder(encoder or load_encoder(settings.encoder, num_threads=settings.threads))
+    collections: dict[str, LoadedCollection] = {}
+    documents: dict[str, Document] = {}
+    for name in names:
+        collections[name], docs = load_collection(settings, name, locked)
+        documents.update((d.doc_id, d) for d in docs)
+    if not collections:
+        raise IndexStateError(f"no index under {settings.index_root}; build it with 'lawqa index'")
+    return Engine(settings, collections, documents)

@@ -1,0 +1,57 @@
+"""`lawqa index`: build one collection's index from files, reusing cached embeddings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from app.config import Settings
+from rag.embedcache import EmbeddingCache, Progress
+from rag.errors import IndexStateError, InputError
+from rag.indexing import Corpus, build_index, corpus_hash, discover, load_corpus
+from rag.protocols import Encoder
+from rag.store import Manifest, read_manifest
+from rag.tokenize import Tokenizer
+
+
+def code_version() -> str:
+    try:
+        return version("lawqa")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def chunk_settings(settings: Settings) -> str:
+    return f"chunk_chars={settings.chunk_chars}"
+
+
+def index_is_current(settings: Settings, paths: Sequence[Path], encoder_name: str) -> bool:
+    """True when the collection's index was built from these very files, settings and code."""
+    try:
+        manifest = read_manifest(settings.index_dir())
+    except IndexStateError:
+        return False
+    wanted = corpus_hash(discover(paths), chunk_settings(settings))
+    return (manifest.corpus_hash, manifest.encoder, manifest.code_version) == (wanted, encoder_name, code_version())
+
+
+def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None = None,
+          load_progress: Progress | None = None, embed_progress: Progress | None = None) -> tuple[Manifest, Corpus]:
+    from embeddings import FaissStore, load_encoder
+
+    files = discover(paths)
+    corpus = load_corpus(files, collection=settings.collection, max_chars=settings.chunk_chars,
+                         progress=load_progress)
+    if not corpus.chunks:
+        raise InputError("no readable documents: " + "; ".join(corpus.skipped))
+    encoder = encoder or load_encoder(settings.encoder, num_threads=settings.threads)
+    manifest = Manifest(encoder.name, encoder.dim, len(corpus.chunks), len(corpus.documents),
+                        corpus_hash(files, chunk_settings(settings)), code_version(), settings.collection)
+    cache = EmbeddingCache(settings.cache_path)
+    try:
+        build_index(settings.index_dir(), corpus, encoder=encoder, new_store=FaissStore, cache=cache,
+                    tokenizer=Tokenizer(), manifest=manifest, progress=embed_progress)
+    finally:
+        cache.close()
+    return manifest, corpus

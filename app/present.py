@@ -1,0 +1,48 @@
+"""Turning answers and hits into JSON-ready dicts and terminal text."""
+
+from __future__ import annotations
+
+from rag.types import Answer, Citation, Hit
+
+
+def section_label(section: tuple[str, ...]) -> str:
+    return " > ".join(section)
+
+
+def hit_dict(hit: Hit, title: str, source: str) -> dict[str, object]:
+    chunk = hit.chunk
+    return {
+        "rank": hit.rank, "score": round(hit.score, 4), "doc_id": chunk.doc_id, "title": title,
+        "section": section_label(chunk.section), "label": chunk.label, "text": chunk.text,
+        "start": chunk.start, "end": chunk.end, "source": source,
+    }
+
+
+def citation_dict(citation: Citation) -> dict[str, object]:
+    hit = hit_dict(citation.hit, citation.meta.title, citation.meta.source)
+    del hit["rank"]
+    return {"n": citation.n, **hit, "place": citation.meta.place, "date": citation.meta.date,
+            "quote": list(citation.quote)}
+
+
+def answer_dict(answer: Answer) -> dict[str, object]:
+    return {
+        "question": answer.question, "answer": answer.text, "abstained": answer.abstained,
+        "confidence": answer.confidence, "citations": [citation_dict(c) for c in answer.citations],
+        "mode": answer.mode, "timings_ms": answer.timings_ms,
+    }
+
+
+def answer_text(answer: Answer) -> str:
+    lines = [answer.text, "", "出处："]
+    for c in answer.citations:
+        marker = "*" if c.quote else " "
+        lines.append(f"{marker}[{c.n}] {c.meta.title} · {section_label(c.hit.chunk.section) or '正文'}"
+                     f"  (字符 {c.hit.chunk.start}-{c.hit.chunk.end}, 得分 {c.hit.score:.3f})")
+        lines.append(f"     {c.hit.chunk.text[:160]}{'…' if len(c.hit.chunk.text) > 160 else ''}")
+    return "\n".join(lines)
+
+
+def hit_text(hit: Hit, title: str) -> str:
+    head = f"{hit.rank:>2}. {hit.score:.3f}  {title} · {section_label(hit.chunk.section) or '正文'}"
+    return f"{head}  [{hit.chunk.doc_id} {hit.chunk.start}-{hit.chunk.end}]\n    {hit.chunk.text[:200]}"

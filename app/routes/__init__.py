@@ -1,0 +1,16 @@
+"""The HTTP routes: the JSON API under /api, /healthz, and the document page under /doc."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.routes import api, documents, health, pages
+from app.routes.errors import install_error_handlers
+
+__all__ = ["install_error_handlers", "router"]
+
+router = APIRouter()
+router.include_router(health.router)
+router.include_router(api.router)
+router.include_router(documents.router)
+router.include_router(pages.router)

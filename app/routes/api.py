@@ -1,0 +1,38 @@
+"""POST /api/answer and /api/search: the engine's two verbs over HTTP.
+
+The handlers are plain `def`: FastAPI runs them in its threadpool, so the
+event loop keeps accepting requests while a CPU-bound search runs, and the
+engine's encoder lock serialises only the model call.
+"""
+
+from __future__ import annotations
+
+import time
+
+from fastapi import APIRouter
+
+from app.deps import EngineDep
+from app.present import answer_dict, hit_dict
+from app.routes.errors import ERROR_RESPONSES
+from app.schemas import AnswerRequest, AnswerResponse, SearchRequest, SearchResponse
+
+router = APIRouter(prefix="/api", tags=["questions"], responses=ERROR_RESPONSES)
+
+
+@router.post("/answer", response_model=AnswerResponse, summary="Answer a question with numbered citations")
+def answer(body: AnswerRequest, engine: EngineDep) -> dict[str, object]:
+    result = engine.answer(body.question, top_k=body.top_k, mode=body.mode, doc_ids=body.doc_ids or None,
+                           collections=body.collections or None)
+    return answer_dict(result)
+
+
+@router.post("/search", response_model=SearchResponse, summary="Rank passages for a query")
+def search(body: SearchRequest, engine: EngineDep) -> dict[str, object]:
+    started = time.perf_counter()
+    mode = body.mode or engine.settings.mode
+    hits = engine.search(body.query, top_k=body.top_k, mode=mode, doc_ids=body.doc_ids or None,
+                         collections=body.collections or None)
+    metas = {hit.chunk.doc_id: engine.documents[hit.chunk.doc_id].meta for hit in hits}
+    rows = [hit_dict(hit, metas[hit.chunk.doc_id].title, metas[hit.chunk.doc_id].source) for hit in hits]
+    elapsed = round((time.perf_counter() - started) * 1000, 2)
+    return {"query": body.query.strip(), "hits": rows, "mode": mode, "timings_ms": {"search": elapsed}}

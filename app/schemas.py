@@ -1,0 +1,117 @@
+"""HTTP request and response bodies (the only pydantic models besides Settings).
+
+Requests check types only; ranges and limits that depend on settings (question
+length, top_k, known doc ids) are checked by the Engine, whose messages are the
+ones users see from the CLI too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from rag.types import SearchMode
+
+StrictInt = Annotated[int, Field(strict=True)]
+StrictStr = Annotated[str, Field(strict=True)]
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mode: SearchMode | None = Field(default=None, description="retrieval mode; default from the server settings")
+    doc_ids: list[StrictStr] | None = Field(default=None, description="only search these documents; [] or null: all")
+    collections: list[StrictStr] | None = Field(default=None, description="knowledge bases to search; null: all loaded")
+
+
+class AnswerRequest(_Request):
+    question: StrictStr = Field(description="the question, 1 to 2,000 characters",
+                                examples=["鹤山帮农民工讨回了多少工钱？"])
+    top_k: StrictInt = Field(default=5, description="citations to return, 1 to 50")
+
+
+class SearchRequest(_Request):
+    query: StrictStr = Field(description="the query, 1 to 2,000 characters", examples=["行政复议纠错率"])
+    top_k: StrictInt = Field(default=10, description="passages to return, 1 to 50")
+
+
+class Passage(BaseModel):
+    doc_id: str
+    title: str
+    section: str = Field(description="heading path, ' > ' between levels")
+    label: str = Field(description="statutes: the article, e.g. '民法典 第五十四条'")
+    text: str
+    start: int = Field(description="offset of the passage in the original source file")
+    end: int
+    score: float
+    source: str
+
+
+class HitOut(Passage):
+    rank: int
+
+
+class CitationOut(Passage):
+    n: int
+    place: str
+    date: str
+    quote: list[str] = Field(description="sentences of this passage used in the answer")
+
+
+class AnswerResponse(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    confidence: float
+    citations: list[CitationOut]
+    mode: SearchMode
+    timings_ms: dict[str, float]
+
+
+class SearchResponse(BaseModel):
+    query: str
+    hits: list[HitOut]
+    mode: SearchMode
+    timings_ms: dict[str, float]
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    place: str
+    issuer: str
+    date: str
+    source: str
+    kind: str
+    chunks: int
+
+
+class DocumentList(BaseModel):
+    count: int
+    documents: list[DocumentSummary]
+
+
+class Span(BaseModel):
+    start: int = Field(description="requested offset in the original file")
+    end: int
+    clean_start: int = Field(description="where the passages covering it begin in `text`")
+    clean_end: int
+    exact: bool = Field(description="the request coincided with passage boundaries (as citations do)")
+
+
+class DocumentDetail(DocumentSummary):
+    text: str = Field(description="the clean text that passages and clean offsets refer to")
+    span: Span | None = None
+
+
+class Health(BaseModel):
+    status: str
+    detail: str = ""
+    manifest: dict[str, object] | None = Field(default=None, description="the default collection's index manifest")
+    collections: dict[str, dict[str, object]] = {}
+
+
+class ErrorBody(BaseModel):
+    detail: str
+    errors: list[str] = []

@@ -1,0 +1,75 @@
+"""The web app: one FastAPI app with the JSON API, /healthz, /docs and the Gradio chat at /.
+
+The engine (model, vectors, BM25) is loaded once, in the lifespan, never at
+import. If the index cannot be loaded the app still starts and says why on
+/healthz and every API call (503), so a broken deployment is diagnosable;
+`serve` checks for an index first, so `lawqa serve` fails fast instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from app.config import Settings
+from app.deps import Runtime
+from app.engine import Engine, available_collections, load_engine
+from app.indexer import code_version
+from app.routes import install_error_handlers, router
+from rag.errors import IndexStateError
+from rag.store import read_manifest
+
+logger = logging.getLogger("lawqa.server")
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None, ui: bool = True) -> FastAPI:
+    """The app for `settings` (the engine loads in the lifespan) or for an engine already loaded."""
+    if engine is not None:
+        settings = engine.settings
+    if settings is None:
+        raise ValueError("create_app needs settings or an engine")
+    runtime = Runtime()
+    app = FastAPI(title="lawqa", version=code_version(), lifespan=_lifespan(runtime, settings, engine),
+                  description="Chinese legal question answering over your documents, with exact citations.")
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(router)
+    if ui:
+        from app.ui import mount_ui  # gradio is slow to import; API-only apps skip it
+
+        mount_ui(app, runtime, settings)
+    return app
+
+
+def _lifespan(runtime: Runtime, settings: Settings, engine: Engine | None
+              ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            loaded = engine if engine is not None else await run_in_threadpool(load_engine, settings)
+            runtime.attach(loaded)
+        except IndexStateError as exc:
+            runtime.error = str(exc)
+            logger.error("lawqa: %s", exc)
+        yield
+        runtime.engine = None
+
+    return lifespan
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory app.server:app_from_env` (several workers, a process manager)."""
+    return create_app(Settings.from_env())
+
+
+def serve(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the app with uvicorn until interrupted; raises IndexStateError when there is no index."""
+    import uvicorn
+
+    for name in settings.collections or available_collections(settings) or [settings.collection]:
+        read_manifest(settings.index_dir(name))  # fail here, with the fix, rather than inside uvicorn
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,161 @@
+"""The browser chat (Gradio Blocks), mounted at / on the API's FastAPI app.
+
+Everything from documents and users is escaped here: chat bubbles are Markdown,
+so their text has every ASCII punctuation mark backslash-escaped; the sources
+panel is HTML, so its text is entity-escaped, braces and dollars included
+because gr.HTML treats its value as a template. The page asks nothing of the
+internet: system fonts only, no analytics, no run history, no footer links.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import gradio as gr
+from fastapi import FastAPI
+
+from app import ui_texts as t
+from app.config import Settings
+from app.deps import Runtime
+from app.followup import rewrite
+from app.present import section_label
+from rag import texts
+from rag.errors import LawqaError
+from rag.types import Answer, Citation
+
+Message = dict[str, Any]
+_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
+_MARKER = re.compile(r"\\\[(\d+)\\\]")  # "[1]" after md_escape
+_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"]
+CSS_PATH = Path(__file__).parent / "static" / "lawqa.css"
+
+
+def md_escape(text: str) -> str:
+    return _ASCII_PUNCT.sub(r"\\\1", text)
+
+
+def esc(text: str) -> str:
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
+
+
+def render_reply(answer: Answer, asked: str, searched: str) -> str:
+    lines = [_MARKER.sub(r"**\\[\1\\]**", md_escape(answer.text))]
+    if searched != asked.strip():
+        lines.append(f"*{md_escape(t.UNDERSTOOD_AS.format(question=searched))}*")
+    used = [c for c in answer.citations if c.quote] if not answer.abstained else []
+    if used:
+        lines.append(t.SEE_SOURCES + "；".join(f"\\[{c.n}\\] {md_escape(c.meta.title)}" for c in used))
+    return "\n\n".join(lines)
+
+
+def render_sources(answer: Answer) -> str:
+    if not answer.citations:
+        return f'<div class="lq-sources"><p class="lq-empty">{esc(t.NO_PASSAGES)}</p></div>'
+    head = t.SOURCES_NEAREST if answer.abstained else t.SOURCES_TITLE
+    cards = "".join(render_citation(c) for c in answer.citations)
+    return f'<div class="lq-sources"><div class="lq-sources-head">{esc(head)}</div>{cards}</div>'
+
+
+def render_citation(citation: Citation) -> str:
+    chunk, meta = citation.hit.chunk, citation.meta
+    details = " · ".join(esc(part) for part in (meta.place, meta.date) if part)
+    link = f"doc/{quote(chunk.doc_id, safe='')}?start={chunk.start}&amp;end={chunk.end}#cited"
+    quoted = " lq-quoted" if citation.quote else ""
+    return (f'<article class="lq-card{quoted}" id="lq-cite-{citation.n}">'
+            f'<header><span class="lq-n">{citation.n}</span><span class="lq-title">{esc(meta.title)}</span></header>'
+            f'<div class="lq-meta">{details}</div>'
+            f'<div class="lq-section">{esc(section_label(chunk.section) or t.BODY_TEXT)}</div>'
+            f'<p class="lq-passage">{highlight(chunk.text, citation.quote)}</p>'
+            f'<a class="lq-open" href="{link}" target="_blank" rel="noopener">{esc(t.OPEN_DOCUMENT)} ↗</a>'
+            "</article>")
+
+
+def highlight(text: str, quotes: tuple[str, ...]) -> str:
+    """The passage escaped, with each quoted sentence wrapped in <mark>."""
+    spans: list[list[int]] = []
+    for start, end in sorted((i, i + len(q)) for q in quotes if q and (i := text.find(q)) >= 0):
+        if spans and start <= spans[-1][1]:  # touching or overlapping quotes share one mark
+            spans[-1][1] = max(spans[-1][1], end)
+        else:
+            spans.append([start, end])
+    out, at = [], 0
+    for start, end in spans:
+        out.append(f'{esc(text[at:start])}<mark class="lq-quote">{esc(text[start:end])}</mark>')
+        at = end
+    return "".join(out) + esc(text[at:])
+
+
+def empty_sources() -> str:
+    return f'<div class="lq-sources"><p class="lq-empty">{esc(t.SOURCES_EMPTY)}</p></div>'
+
+
+def header() -> str:
+    return (f'<div class="lq-header"><div class="lq-logo">⚖</div><div><h1>{esc(t.APP_TITLE)}</h1>'
+            f"<p>{esc(t.SUBTITLE)}</p></div></div>")
+
+
+def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
+    """The chat handler: (question, history, previous question, top_k, mode) -> the four outputs."""
+
+    def ask(question: str, history: list[Message], previous: str, top_k: float, mode: str) -> tuple[Any, ...]:
+        if not question or not question.strip():
+            return history, "", gr.skip(), previous
+        turn: list[Message] = [{"role": "user", "content": md_escape(question.strip())}]
+        try:
+            engine = runtime.require()
+            searched = rewrite(question, previous or None, runtime.places)
+            answer = engine.answer(searched, top_k=int(top_k), mode=mode)  # type: ignore[arg-type]
+        except LawqaError as exc:
+            return [*history, *turn, {"role": "assistant", "content": md_escape(str(exc))}], "", gr.skip(), previous
+        reply: Message = {"role": "assistant", "content": render_reply(answer, question, searched)}
+        return [*history, *turn, reply], "", render_sources(answer), searched
+
+    return ask
+
+
+def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
+    demo = gr.Blocks(title=t.APP_TITLE, analytics_enabled=False)
+    with demo:
+        gr.HTML(header(), elem_id="lq-header-block")
+        previous = gr.State("")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=360):
+                chatbot = gr.Chatbot(label=t.CHAT_LABEL, height=460, elem_id="lq-chat", buttons=["copy"],
+                                     feedback_options=None, latex_delimiters=[], placeholder=esc(t.SOURCES_EMPTY))
+                with gr.Row(elem_id="lq-ask-row"):
+                    question = gr.Textbox(show_label=False, placeholder=t.QUESTION_PLACEHOLDER, scale=5,
+                                          elem_id="lq-question", autofocus=True)
+                    ask_button = gr.Button(t.ASK, variant="primary", scale=1, min_width=90, elem_id="lq-ask")
+                gr.Markdown(t.EXAMPLES_LABEL, elem_classes="lq-examples-label")
+                with gr.Row(elem_id="lq-examples"):
+                    examples = [gr.Button(q, size="sm", elem_classes="lq-example") for q in t.EXAMPLES]
+                with gr.Accordion(t.SETTINGS, open=False, elem_id="lq-settings"):
+                    top_k = gr.Slider(1, 10, value=5, step=1, label=t.TOP_K_LABEL)
+                    mode = gr.Radio([(name, key) for key, name in t.MODE_NAMES.items()], value=settings.mode,
+                                    label=t.MODE_LABEL)
+                    clear = gr.Button(t.CLEAR, size="sm")
+            with gr.Column(scale=2, min_width=320):
+                sources = gr.HTML(empty_sources(), elem_id="lq-sources-panel")
+        gr.HTML(f'<p class="lq-disclaimer">{esc(texts.DISCLAIMER)}</p>')
+        ask = make_ask(runtime)
+        outputs = [chatbot, question, sources, previous]
+        for trigger in (question.submit, ask_button.click):
+            trigger(ask, [question, chatbot, previous, top_k, mode], outputs, api_visibility="private")
+        for button in examples:
+            button.click(ask, [button, chatbot, previous, top_k, mode], outputs, api_visibility="private")
+        clear.click(lambda: ([], "", empty_sources(), ""), None, outputs, api_visibility="private")
+    demo.queue(default_concurrency_limit=4)
+    return demo
+
+
+def mount_ui(app: FastAPI, runtime: Runtime, settings: Settings) -> FastAPI:
+    theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=_FONTS,
+                           font_mono=["ui-monospace", "Consolas", "monospace"])
+    gr.mount_gradio_app(app, build_ui(runtime, settings), path="/", footer_links=[], run_history=False,
+                        theme=theme, css_paths=[CSS_PATH], ssr_mode=False, mcp_server=False)
+    return app

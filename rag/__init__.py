@@ -1,0 +1,36 @@
+"""lawqa's pure core: cleaning, chunking, keyword search, fusion, answers, evaluation.
+
+Nothing here imports a model, a vector library or a web framework; those come
+in through the protocols in `rag.protocols`.
+"""
+
+from rag.answer import AnswerOptions, compose_answer
+from rag.errors import DocumentError, IndexStateError, InputError, LawqaError
+from rag.evaluation import load_questions, metrics, run_question
+from rag.normalize import fold, normalise
+from rag.retriever import FusionWeights, Retriever
+from rag.types import SEARCH_MODES, Answer, Chunk, Citation, DocMeta, Document, Hit, SearchMode
+
+__all__ = [
+    "SEARCH_MODES",
+    "Answer",
+    "AnswerOptions",
+    "Chunk",
+    "Citation",
+    "DocMeta",
+    "Document",
+    "DocumentError",
+    "FusionWeights",
+    "Hit",
+    "IndexStateError",
+    "InputError",
+    "LawqaError",
+    "Retriever",
+    "SearchMode",
+    "compose_answer",
+    "fold",
+    "load_questions",
+    "metrics",
+    "normalise",
+    "run_question",
+]

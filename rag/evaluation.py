@@ -1,0 +1,110 @@
+"""Offline evaluation over a question file, with the scoring rule of the eval README.
+
+A passage hits a question when fold(evidence) is a substring of fold(passage).
+recall@k and MRR@10 are over answerable questions; abstention is reported on
+unanswerable ones (abstained, good) and answerable ones (abstained, bad);
+answer accuracy is the share of answered answerable questions whose answer
+contains fold(answer).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import InputError
+from rag.normalize import fold
+from rag.types import Answer, Hit
+
+RECALL_AT = (1, 3, 5, 10)
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    question: str
+    answer: str
+    evidence: str
+    type: str
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.evidence)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    question: Question
+    passages: tuple[str, ...]
+    first_hit: int | None  # 1-based rank of the first passage holding the evidence
+    abstained: bool
+    answer: str
+    correct: bool
+    search_ms: float
+
+
+def load_questions(path: Path) -> list[Question]:
+    if not path.exists():
+        raise InputError(f"{path}: no such question file")
+    questions = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            questions.append(Question(row["id"], row["question"], row.get("answer", ""),
+                                      row.get("evidence", ""), row.get("type", "")))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{path}:{number}: not a question record ({exc}); see tests/data/dev.jsonl") from exc
+    if not questions:
+        raise InputError(f"{path}: no questions in file")
+    return questions
+
+
+def run_question(
+    q: Question, search: Callable[[str], list[Hit]], answer: Callable[[str, list[Hit]], Answer]
+) -> Outcome:
+    started = time.perf_counter()
+    hits = search(q.question)
+    search_ms = (time.perf_counter() - started) * 1000
+    result = answer(q.question, hits)
+    passages = tuple(h.chunk.text for h in hits)
+    evidence = fold(q.evidence)
+    first = next((i for i, p in enumerate(passages, 1) if evidence and evidence in fold(p)), None)
+    correct = q.answerable and not result.abstained and fold(q.answer) in fold(result.text)
+    return Outcome(q, passages, first, result.abstained, result.text, correct, search_ms)
+
+
+def metrics(outcomes: Sequence[Outcome]) -> dict[str, object]:
+    answerable = [o for o in outcomes if o.question.answerable]
+    unanswerable = [o for o in outcomes if not o.question.answerable]
+    latency = np.array([o.search_ms for o in outcomes])
+    by_type: dict[str, list[Outcome]] = defaultdict(list)
+    for o in answerable:
+        by_type[o.question.type].append(o)
+    return {
+        "questions": len(outcomes),
+        "answerable": len(answerable),
+        **{f"recall@{k}": _recall(answerable, k) for k in RECALL_AT},
+        "mrr@10": _mean([1 / o.first_hit if o.first_hit and o.first_hit <= 10 else 0.0 for o in answerable]),
+        "abstain_unanswerable": _mean([o.abstained for o in unanswerable]),
+        "abstain_answerable": _mean([o.abstained for o in answerable]),
+        "answer_accuracy": _mean([o.correct for o in answerable]),
+        "recall@5_by_type": {t: _recall(group, 5) for t, group in sorted(by_type.items())},
+        "search_ms_p50": round(float(np.percentile(latency, 50)), 2),
+        "search_ms_p95": round(float(np.percentile(latency, 95)), 2),
+    }
+
+
+def _recall(outcomes: Sequence[Outcome], k: int) -> float:
+    return _mean([o.first_hit is not None and o.first_hit <= k for o in outcomes])
+
+
+def _mean(values: Sequence[float | bool]) -> float:
+    return round(float(np.mean(values)), 4) if values else 0.0

@@ -1,0 +1,95 @@
+"""How well a sentence or passage covers a question, and whether to trust an answer.
+
+Coverage counts the question's jieba terms found in the text, weighted by IDF
+from the keyword index (rare words decide), blended with character-bigram
+overlap, which survives paraphrase and segmentation differences.
+
+Two constraints come before any score:
+- a year named in the question must be in the sentence used, or in the
+  heading or title that scopes it ("鹤山2025年……" cannot be answered by a
+  2022 figure);
+- the top passage must be semantically near at all: e5 cosines between
+  unrelated Chinese texts sit around 0.80-0.86 (see MODELS.md), so relevance
+  rises linearly from `DENSE_FLOOR` to 1 at `DENSE_FLOOR + DENSE_SPAN`.
+
+confidence = relevance x mean(passage coverage, sentence coverage); the
+abstention threshold on it is calibrated by bench/calibrate.py.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rag.normalize import normalise
+from rag.stopwords import STOPWORDS
+from rag.tokenize import Tokenizer
+from rag.types import DocMeta, Hit
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_NOT_CONTENT = re.compile(r"[\W_]+")
+TERM_SHARE = 0.6  # the rest of a coverage score comes from character bigrams
+RANK_PRIOR = 0.25  # a sentence from the best passage outranks an equal one further down
+DENSE_FLOOR = 0.82
+DENSE_SPAN = 0.06
+
+
+@dataclass(frozen=True)
+class Evidence:
+    confidence: float
+    relevance: float
+    passage_coverage: float
+    sentence_coverage: float
+
+
+def years(text: str) -> set[str]:
+    return set(_YEAR.findall(normalise(text)))
+
+
+def scope_text(hit: Hit, meta: DocMeta) -> str:
+    """What scopes every sentence of a passage: its headings, label and document title."""
+    return " ".join([*hit.chunk.section, hit.chunk.label, meta.title])
+
+
+class EvidenceScorer:
+    def __init__(self, tokenizer: Tokenizer, idf: Callable[[str], float]) -> None:
+        self._tokenizer = tokenizer
+        self._idf = idf
+
+    def coverage(self, question: str, text: str) -> float:
+        terms = set(self._tokenizer.tokens(question))
+        if not terms:
+            return 0.0
+        present = set(self._tokenizer.tokens(text))
+        weights = {t: self._idf(t) for t in terms}
+        term_share = sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
+        return TERM_SHARE * term_share + (1 - TERM_SHARE) * _bigram_share(question, text)
+
+    @staticmethod
+    def rank_prior(hit: Hit, top_score: float) -> float:
+        return RANK_PRIOR * (hit.score / top_score) if top_score > 0 else 0.0
+
+    @staticmethod
+    def relevance(top: Hit) -> float:
+        if top.dense_score is None:
+            return 1.0
+        return min(1.0, max(0.0, (top.dense_score - DENSE_FLOOR) / DENSE_SPAN))
+
+    def evidence(self, question: str, top: Hit, passage: Hit, meta: DocMeta, sentence_coverage: float) -> Evidence:
+        passage_coverage = self.coverage(question, f"{passage.chunk.text} {scope_text(passage, meta)}")
+        relevance = self.relevance(top)
+        confidence = relevance * (passage_coverage + sentence_coverage) / 2
+        return Evidence(confidence, relevance, passage_coverage, sentence_coverage)
+
+
+def _bigrams(text: str) -> set[str]:
+    folded = _NOT_CONTENT.sub(" ", unicodedata.normalize("NFKC", normalise(text)).lower())
+    grams = {w[i:i + 2] for w in folded.split() for i in range(len(w) - 1)}
+    return {g for g in grams if not set(g) <= STOPWORDS}
+
+
+def _bigram_share(question: str, text: str) -> float:
+    asked = _bigrams(question)
+    return len(asked & _bigrams(text)) / len(asked) if asked else 0.0

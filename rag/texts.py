@@ -1,0 +1,12 @@
+"""Every sentence lawqa shows to its users, in one place (user-facing text is Chinese)."""
+
+from __future__ import annotations
+
+NOT_FOUND = "未在资料中找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
+DISCLAIMER = "回答摘自已收录的文件原文，仅供参考，不构成法律意见；具体事项请咨询律师或有关部门。"
+EMPTY_QUESTION = "问题不能为空，请输入要查询的问题。"
+QUESTION_TOO_LONG = "问题过长（{length} 字），请精简到 {limit} 字以内。"
+TOP_K_RANGE = "top_k 必须在 {low} 到 {high} 之间。"
+UNKNOWN_DOCUMENT = "未知的文档编号：{doc_ids}"
+INDEX_NOT_READY = "索引尚未就绪，请先运行 lawqa index。"
+UNKNOWN_COLLECTION = "未知的资料库：{names}（可用：{known}）"

