@@ -32,6 +32,8 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     evaluate.add_argument("--save", help="directory for metrics.json, report.md and results.jsonl")
     evaluate.add_argument("--modes", default="lexical,dense,hybrid", help="comma-separated modes to compare")
+    evaluate.add_argument("--collection", dest="collections", action="append",
+                          help="collection(s) the questions are about (default: the default collection, seeds)")
     serve = sub.add_parser("serve", help="start the browser chat and HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
@@ -51,6 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LawqaError as exc:
         print(f"lawqa: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("lawqa: interrupted", file=sys.stderr)
         return 130

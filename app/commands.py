@@ -97,7 +97,8 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
 
     engine = load_engine(settings)
     modes = [m.strip() for m in args.modes.split(",") if m.strip()]
-    results = evaluate(engine, Path(args.questions), modes, args.top_k)
+    collections = args.collections or [settings.collection]
+    results = evaluate(engine, Path(args.questions), modes, args.top_k, collections)
     summary = {mode: metrics for mode, (metrics, _) in results.items()}
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))

@@ -22,7 +22,7 @@ class Settings(BaseModel):
     threads: int | None = None
     mode: SearchMode = "hybrid"
     chunk_chars: int = 400
-    abstain_threshold: float = 0.09
+    abstain_threshold: float = 0.0897  # bench/calibrate.py
     dense_weight: float = 0.5
     max_question_chars: int = 2000
     max_top_k: int = 50

@@ -16,7 +16,7 @@ _COLUMNS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "abstain_
             "abstain_answerable", "answer_accuracy", "search_ms_p50", "search_ms_p95")
 
 
-def evaluate(engine: Engine, path: Path, modes: list[str], top_k: int) -> Results:
+def evaluate(engine: Engine, path: Path, modes: list[str], top_k: int, collections: list[str] | None = None) -> Results:
     unknown = [m for m in modes if m not in SEARCH_MODES]
     if unknown:
         raise InputError(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(SEARCH_MODES)}")
@@ -26,7 +26,7 @@ def evaluate(engine: Engine, path: Path, modes: list[str], top_k: int) -> Result
         search_mode = cast(SearchMode, mode)
 
         def search(text: str, m: SearchMode = search_mode) -> list[Hit]:
-            return engine.search(text, top_k=top_k, mode=m)
+            return engine.search(text, top_k=top_k, mode=m, collections=collections)
 
         def answer(text: str, hits: list[Hit], m: SearchMode = search_mode) -> Answer:
             return engine.compose(text, hits, m)

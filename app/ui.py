@@ -125,8 +125,9 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
         previous = gr.State("")
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=360):
-                chatbot = gr.Chatbot(label=t.CHAT_LABEL, height=460, elem_id="lq-chat", buttons=["copy"],
-                                     feedback_options=None, latex_delimiters=[], placeholder=esc(t.SOURCES_EMPTY))
+                chatbot = gr.Chatbot(label=t.CHAT_LABEL, show_label=False, height=460, elem_id="lq-chat",
+                                     buttons=["copy"],
+                                     feedback_options=None, latex_delimiters=[], placeholder=esc(t.WELCOME))
                 with gr.Row(elem_id="lq-ask-row"):
                     question = gr.Textbox(show_label=False, placeholder=t.QUESTION_PLACEHOLDER, scale=5,
                                           elem_id="lq-question", autofocus=True)
@@ -155,7 +156,9 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
 
 def mount_ui(app: FastAPI, runtime: Runtime, settings: Settings) -> FastAPI:
     theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=_FONTS,
-                           font_mono=["ui-monospace", "Consolas", "monospace"])
+                           font_mono=["ui-monospace", "Consolas", "monospace"]).set(
+        button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
+        button_primary_text_color="white")
     gr.mount_gradio_app(app, build_ui(runtime, settings), path="/", footer_links=[], run_history=False,
                         theme=theme, css_paths=[CSS_PATH], ssr_mode=False, mcp_server=False)
     return app

@@ -44,8 +44,8 @@ class SentenceTransformerEncoder:
         except (OSError, ValueError) as exc:
             raise InputError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
         self.name = f"st:{model}"
-        model = self._model  # sentence-transformers 6 renamed the dimension getter
-        dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        loaded = self._model  # sentence-transformers 6 renamed the dimension getter
+        dimension = getattr(loaded, "get_embedding_dimension", None) or loaded.get_sentence_embedding_dimension
         self.dim = int(dimension() or 0)
         self._query_prefix, self._passage_prefix = default_prefixes(model)
         self._batch_size = batch_size

@@ -18,6 +18,9 @@ from rag.texts import NOT_FOUND
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
 
+WHOLE_ARTICLE_CHARS = 400
+
+
 @dataclass(frozen=True)
 class AnswerOptions:
     max_sentences: int = 3
@@ -29,6 +32,7 @@ class AnswerOptions:
 @dataclass(frozen=True)
 class Candidate:
     hit_index: int
+    position: int  # sentence number within the passage
     sentence: str
     coverage: float
     score: float  # coverage plus the passage's rank prior
@@ -42,10 +46,11 @@ def rank_sentences(
     candidates = []
     for i, hit in enumerate(hits):
         scope = scope_text(hit, metas[hit.chunk.doc_id])
-        for sentence in split_sentences(hit.chunk.text):
+        for position, sentence in enumerate(split_sentences(hit.chunk.text)):
             if asked_years <= years(f"{sentence} {scope}"):
                 coverage = scorer.coverage(question, sentence)
-                candidates.append(Candidate(i, sentence, coverage, coverage + scorer.rank_prior(hit, top)))
+                prior = scorer.rank_prior(hit, top)
+                candidates.append(Candidate(i, position, sentence, coverage, coverage + prior))
     return sorted(candidates, key=lambda c: -c.score)
 
 
@@ -70,7 +75,7 @@ def compose_answer(
         Citation(n, hit, metas[hit.chunk.doc_id], tuple(quotes.get(n - 1, ())))
         for n, hit in enumerate(shown, start=1)
     )
-    text = "".join(f"{c.sentence}[{c.hit_index + 1}]" for c in chosen) or NOT_FOUND
+    text = _quote(chosen, shown) or NOT_FOUND
     return Answer(question, text, not chosen, citations, mode, round(evidence.confidence, 4))
 
 
@@ -83,6 +88,28 @@ def _evidence(question: str, shown: list[Hit], candidates: list[Candidate], meta
     return scorer.evidence(question, shown[0], passage, metas[passage.chunk.doc_id], best.coverage)
 
 
+def _quote(chosen: list[Candidate], shown: list[Hit]) -> str:
+    """Sentences with their citation numbers.
+
+    A statute is quoted with its label, and a short article whole: its clauses
+    qualify each other (试用期不得超过一个月；……不得超过六个月), so a lone clause misleads.
+    """
+    parts, quoted = [], set()
+    for c in chosen:
+        chunk = shown[c.hit_index].chunk
+        if chunk.label and len(chunk.text) <= WHOLE_ARTICLE_CHARS:
+            if c.hit_index not in quoted:
+                parts.append(f"{chunk.label}：{chunk.text.strip()}[{c.hit_index + 1}]")
+        else:
+            opener = f"{chunk.label}：" if chunk.label and c.hit_index not in quoted else ""
+            parts.append(f"{opener}{c.sentence}[{c.hit_index + 1}]")
+        quoted.add(c.hit_index)
+    return "".join(parts)
+
+
 def _choose(candidates: list[Candidate], options: AnswerOptions) -> list[Candidate]:
+    """The best sentences, read in passage order so that an article or paragraph reads naturally."""
     best = candidates[0].score
-    return [c for c in candidates[: options.max_sentences] if c.score >= options.keep_ratio * best]
+    kept = [c for c in candidates[: options.max_sentences] if c.score >= options.keep_ratio * best]
+    first_passage = kept[0].hit_index
+    return sorted(kept, key=lambda c: (c.hit_index != first_passage, c.hit_index, c.position))

@@ -23,6 +23,7 @@ from rag.types import Chunk, DocMeta, Document
 
 SOURCE_SUFFIXES = (".txt", ".md")
 STATUTE_MARKER = "<!-- INFO END -->"
+_NOTES = ("README", "SOURCE", "LICENSE", "CHANGELOG")
 _ARTICLE_LINE = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两]+条", re.MULTILINE)
 
 
@@ -42,10 +43,15 @@ def discover(paths: Sequence[Path]) -> list[Path]:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
         found = sorted(p for p in path.rglob("*") if p.suffix in SOURCE_SUFFIXES) if path.is_dir() else [path]
-        files.extend(p for p in found if p.is_file() and not p.name.startswith("."))
+        files.extend(p for p in found if p.is_file() and not _is_housekeeping(p))
     if not files:
         raise InputError(f"no .txt or .md files under {', '.join(map(str, paths))}")
     return files
+
+
+def _is_housekeeping(path: Path) -> bool:
+    """Hidden files and a folder's own README / SOURCE / LICENSE notes are not documents."""
+    return path.name.startswith(".") or path.name.upper().startswith(_NOTES)
 
 
 def corpus_hash(files: Sequence[Path], settings: str) -> str:

@@ -13,6 +13,7 @@ from rag.normalize import normalise
 from rag.types import DocMeta
 
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两]+条(?:之[一二三四五六七八九十]+)?")
 PARENT_SHARE = 0.3  # naming the city of a town's report is a weaker hint than naming the town
 
 
@@ -35,13 +36,19 @@ def years(meta: DocMeta) -> set[str]:
 
 
 class MetadataMatcher:
-    def __init__(self, chunk_metas: Sequence[DocMeta]) -> None:
+    """Bonuses for a question that names a document's place, year or law, or an article's number."""
+
+    def __init__(self, chunk_metas: Sequence[DocMeta], chunk_labels: Sequence[str] = ()) -> None:
         unique = list(dict.fromkeys(chunk_metas))
         position = {meta: i for i, meta in enumerate(unique)}
         self._chunk_doc = np.array([position[m] for m in chunk_metas], dtype=np.int64)
         self._own = [own_names(m) for m in unique]
         self._parents = [parent_names(m) for m in unique]
         self._years = [years(m) for m in unique]
+        self._by_article: dict[str, list[int]] = {}
+        for row, label in enumerate(chunk_labels):
+            for article in _ARTICLE.findall(label):
+                self._by_article.setdefault(article, []).append(row)
 
     def bonus(self, query: str, place_weight: float, year_weight: float) -> npt.NDArray[np.float32]:
         text = normalise(query)
@@ -51,6 +58,13 @@ class MetadataMatcher:
             for own, parents, doc_years in zip(self._own, self._parents, self._years, strict=True)
         ], dtype=np.float32)
         return per_doc[self._chunk_doc] if len(per_doc) else np.zeros(0, dtype=np.float32)
+
+    def article_bonus(self, query: str, weight: float, size: int) -> npt.NDArray[np.float32]:
+        """"第五十四条" in the question: that article of each law (the law bonus picks the law)."""
+        bonus = np.zeros(size, dtype=np.float32)
+        for article in set(_ARTICLE.findall(query)):
+            bonus[self._by_article.get(article, [])] = weight
+        return bonus
 
 
 def _named(text: str, own: set[str], parents: set[str]) -> float:

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from rag.errors import InputError
 from rag.lexical import BM25Index
 from rag.metadata import MetadataMatcher
+from rag.numerals import normalize_article_refs
 from rag.protocols import Encoder, VectorStore
 from rag.tokenize import Tokenizer
 from rag.types import SEARCH_MODES, Chunk, DocMeta, Hit, SearchMode
@@ -31,6 +32,7 @@ class FusionWeights:
     dense: float = 0.5  # share of the dense score in the mix; the keyword score gets the rest
     place: float = 0.15  # bonus when the question names the document's own place
     year: float = 0.05  # bonus when the question's year is the document's year
+    article: float = 0.5  # bonus for the article the question cites by number ("第五十四条")
     candidates: int = 100  # dense candidates fetched before fusion
 
 
@@ -45,7 +47,9 @@ class Retriever:
         lexical: BM25Index,
         tokenizer: Tokenizer,
         weights: FusionWeights = FusionWeights(),
+        prior: FloatArray | None = None,
     ) -> None:
+        """`prior` is an optional per-chunk bonus learned offline, e.g. how often a law is cited."""
         if vectors.size != len(chunks) or lexical.size != len(chunks):
             raise ValueError(f"{len(chunks)} chunks but {vectors.size} vectors and {lexical.size} BM25 rows")
         self.chunks = list(chunks)
@@ -55,16 +59,18 @@ class Retriever:
         self.lexical = lexical
         self.tokenizer = tokenizer
         self.weights = weights
-        self.matcher = MetadataMatcher([metas[c.doc_id] for c in self.chunks])
+        self.prior = prior if prior is not None else np.zeros(len(self.chunks), dtype=np.float32)
+        self.matcher = MetadataMatcher([metas[c.doc_id] for c in self.chunks], [c.label for c in self.chunks])
 
     def search(
         self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None
     ) -> list[Hit]:
         if mode not in SEARCH_MODES:
             raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
-        dense = self._dense(query) if mode != "lexical" else None
+        query = normalize_article_refs(query)  # "第54条" -> "第五十四条", as statutes write it
+        dense = self.dense_scores(query) if mode != "lexical" else None
         lexical = self.lexical.scores(self.tokenizer.tokens(query)) if mode != "dense" else None
-        fused = self._fuse(dense, lexical) + self.matcher.bonus(query, self.weights.place, self.weights.year)
+        fused = self.fuse(dense, lexical) + self.bonus(query)
         if doc_ids is not None:
             fused[~np.isin([c.doc_id for c in self.chunks], list(doc_ids))] = -np.inf
         order = np.argsort(-fused, kind="stable")[:top_k]
@@ -74,7 +80,7 @@ class Retriever:
             if np.isfinite(fused[i])
         ]
 
-    def _dense(self, query: str) -> FloatArray:
+    def dense_scores(self, query: str) -> FloatArray:
         """Cosine for the top candidates; the rest get the last candidate's score as a ceiling."""
         scores, ids = self.vectors.search(self.encoder.encode_queries([query]), self.weights.candidates)
         dense = np.full(len(self.chunks), float(scores[0, -1]) if ids.size else 0.0, dtype=np.float32)
@@ -82,7 +88,12 @@ class Retriever:
         dense[ids[0][valid]] = scores[0][valid]
         return dense
 
-    def _fuse(self, dense: FloatArray | None, lexical: FloatArray | None) -> FloatArray:
+    def bonus(self, query: str) -> FloatArray:
+        """Everything added to the fused score that is not text similarity."""
+        matched = self.matcher.bonus(query, self.weights.place, self.weights.year)
+        return matched + self.matcher.article_bonus(query, self.weights.article, len(self.chunks)) + self.prior
+
+    def fuse(self, dense: FloatArray | None, lexical: FloatArray | None) -> FloatArray:
         if dense is None:
             return _scale(lexical)
         if lexical is None:

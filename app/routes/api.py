@@ -15,12 +15,15 @@ from app.deps import EngineDep
 from app.present import answer_dict, hit_dict
 from app.routes.errors import ERROR_RESPONSES
 from app.schemas import AnswerRequest, AnswerResponse, SearchRequest, SearchResponse
+from rag import texts
+from rag.errors import InputError
 
 router = APIRouter(prefix="/api", tags=["questions"], responses=ERROR_RESPONSES)
 
 
 @router.post("/answer", response_model=AnswerResponse, summary="Answer a question with numbered citations")
 def answer(body: AnswerRequest, engine: EngineDep) -> dict[str, object]:
+    _check_top_k(body.top_k, engine.settings.max_top_k)
     result = engine.answer(body.question, top_k=body.top_k, mode=body.mode, doc_ids=body.doc_ids or None,
                            collections=body.collections or None)
     return answer_dict(result)
@@ -36,3 +39,9 @@ def search(body: SearchRequest, engine: EngineDep) -> dict[str, object]:
     rows = [hit_dict(hit, metas[hit.chunk.doc_id].title, metas[hit.chunk.doc_id].source) for hit in hits]
     elapsed = round((time.perf_counter() - started) * 1000, 2)
     return {"query": body.query.strip(), "hits": rows, "mode": mode, "timings_ms": {"search": elapsed}}
+
+
+def _check_top_k(top_k: int, limit: int) -> None:
+    # Engine.answer searches max(top_k, 3) passages, so its own check never sees a top_k below 3.
+    if not 1 <= top_k <= limit:
+        raise InputError(texts.TOP_K_RANGE.format(low=1, high=limit))

@@ -1,0 +1,139 @@
+"""The whole app (API and chat page) behind a real uvicorn on a loopback port, and `serve`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.engine import Engine
+from app.routes.pages import render_document
+from app.server import create_app, serve, serve_in_thread
+from app.ui import highlight, md_escape, render_reply
+from rag.errors import IndexStateError
+from rag.types import Answer, DocMeta, Document
+from tests.conftest import DEV
+
+
+@pytest.fixture(scope="module")
+def base_url(seed_engine: Engine) -> Iterator[str]:
+    with serve_in_thread(create_app(engine=seed_engine)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def http(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        yield client
+
+
+def dev_questions(count: int) -> list[str]:
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [row["question"] for row in rows[:count]]
+
+
+def test_the_server_answers_over_http(http: httpx.Client) -> None:
+    assert http.get("/healthz").json()["status"] == "ready"
+    result = http.post("/api/answer", json={"question": dev_questions(1)[0]}).json()
+    assert "466万元" in result["answer"] and result["citations"][0]["n"] == 1
+
+
+def test_the_chat_page_and_the_docs_share_the_server(http: httpx.Client) -> None:
+    page = http.get("/")
+    assert page.status_code == 200 and "<html" in page.text.lower()
+    assert http.get("/docs").status_code == 200
+    assert http.get("/openapi.json").json()["info"]["title"] == "lawqa"
+
+
+def test_the_document_page_marks_the_cited_passage(http: httpx.Client) -> None:
+    citation = http.post("/api/answer", json={"question": dev_questions(1)[0]}).json()["citations"][0]
+    page = http.get(f"/doc/{citation['doc_id']}", params={"start": citation["start"], "end": citation["end"]})
+    assert page.status_code == 200 and '<mark id="cited"' in page.text
+    assert "466万元" in page.text.split('<mark id="cited"')[1].split("</mark>")[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [(b"{not json", 400), (b'{"question": "   "}', 422), (b'{"question": "x", "top_k": 500}', 422),
+     (b'{"question": "x", "mode": "fuzzy"}', 422), (b"[]", 422)],
+)
+def test_validation_over_http_is_never_a_500(http: httpx.Client, raw: bytes, status: int) -> None:
+    response = http.post("/api/answer", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == status and response.json()["detail"]
+
+
+def test_32_concurrent_requests_are_all_answered_correctly(http: httpx.Client) -> None:
+    questions = dev_questions(16)
+    expected = {q: _answer_key(http.post("/api/answer", json={"question": q}).json()) for q in questions}
+    searched = {q: _hit_key(http.post("/api/search", json={"query": q}).json()) for q in questions}
+    jobs = [("answer", q) for q in questions] + [("search", q) for q in questions]
+
+    def call(job: tuple[str, str]) -> tuple[str, str, int, Any]:
+        kind, question = job
+        body = {"question": question} if kind == "answer" else {"query": question}
+        response = http.post(f"/api/{kind}", json=body)
+        return kind, question, response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        results = list(pool.map(call, jobs))
+    assert all(status == 200 for _, _, status, _ in results)
+    for kind, question, _, body in results:
+        if kind == "answer":
+            assert _answer_key(body) == expected[question]
+        else:
+            assert _hit_key(body) == searched[question]
+
+
+def _answer_key(body: dict[str, Any]) -> tuple[object, ...]:
+    return body["question"], body["answer"], tuple((c["doc_id"], c["start"]) for c in body["citations"])
+
+
+def _hit_key(body: dict[str, Any]) -> tuple[object, ...]:
+    return tuple((h["doc_id"], h["start"], h["score"]) for h in body["hits"])
+
+
+def test_serve_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
+    with pytest.raises(IndexStateError, match="lawqa index"):
+        serve(Settings(home=tmp_path), port=0)
+
+
+def test_the_full_app_with_the_chat_works_under_the_test_client(seed_engine: Engine) -> None:
+    with TestClient(create_app(engine=seed_engine)) as client:
+        assert client.get("/healthz").status_code == 200
+        assert client.get("/").status_code == 200
+
+
+# What the page renders is escaped: document text and questions cannot inject markup.
+
+EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>${x}{{y}}'
+
+
+def test_passages_are_escaped_and_the_quote_is_marked() -> None:
+    rendered = highlight(f"前文。{EVIL}。后文。", (f"{EVIL}。",))
+    assert "<script" not in rendered and "<img" not in rendered and "${" not in rendered and "{{" not in rendered
+    assert rendered.startswith("前文。<mark class=\"lq-quote\">&lt;script&gt;") and rendered.endswith("</mark>后文。")
+
+
+def test_overlapping_quotes_share_one_mark() -> None:
+    assert highlight("甲乙丙丁", ("甲乙", "乙丙", "不在")) == '<mark class="lq-quote">甲乙丙</mark>丁'
+
+
+def test_chat_text_is_markdown_escaped() -> None:
+    assert md_escape("<b>[链接](javascript:x)</b>") == r"\<b\>\[链接\]\(javascript\:x\)\<\/b\>"
+    answer = Answer("q", f"{EVIL}[1]", False, (), "hybrid", 1.0)
+    reply = render_reply(answer, "那坦洲呢<img>", "坦洲<img>")
+    assert "<" not in reply.replace("\\<", "") and r"**\[1\]**" in reply  # every "<" is a literal "\<"
+
+
+def test_the_document_page_is_escaped() -> None:
+    document = Document("d", "d.txt", f"开头{EVIL}结尾", DocMeta(title=EVIL, place="<b>某地</b>"))
+    page = render_document(document, (2, 2 + len(EVIL)))
+    assert "<script" not in page and "<img" not in page and "<b>某地" not in page
+    assert '<mark id="cited"' in page
