@@ -17,7 +17,6 @@ from rag.sentences import split_sentences
 from rag.texts import NOT_FOUND
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
-
 WHOLE_ARTICLE_CHARS = 400
 
 

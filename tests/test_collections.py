@@ -28,7 +28,8 @@ def test_statute_questions_are_answered_by_article_with_its_label(library: Engin
     assert not answer.abstained
     assert "劳动合同法 第十九条：" in answer.text and "六个月" in answer.text
     top = answer.citations[0]
-    assert top.meta.level == "法律" and top.meta.effective == "2013-07-01" and top.hit.chunk.label == "劳动合同法 第十九条"
+    assert top.meta.level == "法律" and top.meta.effective == "2013-07-01"
+    assert top.hit.chunk.label == "劳动合同法 第十九条"
 
 
 def test_article_numbers_in_digits_find_the_article(library: Engine) -> None:
