@@ -15,7 +15,8 @@ from rag.types import DocMeta
 
 
 def test_sentences_end_at_terminal_punctuation_and_keep_closing_quotes() -> None:
-    assert split_sentences("他说：“好。”然后走了；第二件事！\n新行") == ["他说：“好。”", "然后走了；", "第二件事！", "新行"]
+    sentences = split_sentences("他说：“好。”然后走了；第二件事！\n新行")
+    assert sentences == ["他说：“好。”", "然后走了；", "第二件事！", "新行"]
 
 
 @pytest.mark.parametrize(("line", "kind"), [
