@@ -48,7 +48,8 @@ lint: install-dev
 	$(BIN)/mypy
 
 bench: install
-	$(BIN)/python bench/search.py
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.http
 
 clean:
 	rm -rf var .pytest_cache .mypy_cache .ruff_cache

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.config import Settings
 from rag import texts
 from rag.answer import AnswerOptions, compose_answer
+from rag.catalog import place_names
 from rag.errors import IndexStateError, InputError
 from rag.evidence import EvidenceScorer
 from rag.lexical import BM25Index
@@ -25,6 +27,8 @@ from rag.store import Manifest, check_encoder, read_chunks, read_documents, read
 from rag.tokenize import Tokenizer
 from rag.types import Answer, DocMeta, Document, Hit, SearchMode
 
+RECENT_QUERIES = 64
+
 
 class _LockedEncoder:
     """Serialises calls into the model; the C engine is not documented as thread-safe."""
@@ -32,11 +36,19 @@ class _LockedEncoder:
     def __init__(self, encoder: Encoder) -> None:
         self._encoder = encoder
         self._lock = threading.Lock()
+        self._recent: OrderedDict[tuple[str, ...], Vectors] = OrderedDict()
         self.name, self.dim = encoder.name, encoder.dim
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        """Each collection's retriever asks for the same query: encode it once (callers only read it)."""
+        key = tuple(texts)
         with self._lock:
-            return self._encoder.encode_queries(texts)
+            if key not in self._recent:
+                self._recent[key] = self._encoder.encode_queries(texts)
+                if len(self._recent) > RECENT_QUERIES:
+                    self._recent.popitem(last=False)
+            self._recent.move_to_end(key)
+            return self._recent[key]
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
@@ -56,9 +68,12 @@ class Engine:
     collections: dict[str, LoadedCollection]
     documents: dict[str, Document]
     metas: dict[str, DocMeta] = field(default_factory=dict)
+    places: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         self.metas = {doc_id: doc.meta for doc_id, doc in self.documents.items()}
+        self.places = frozenset(name for meta in self.metas.values() if meta.kind == "report"
+                                for name in place_names(meta.place))
 
     @property
     def manifest(self) -> Manifest:
@@ -80,6 +95,8 @@ class Engine:
 
     def answer(self, question: str, *, top_k: int = 5, mode: SearchMode | None = None,
                doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> Answer:
+        if not 1 <= top_k <= self.settings.max_top_k:  # the search below asks for max(top_k, 3)
+            raise InputError(texts.TOP_K_RANGE.format(low=1, high=self.settings.max_top_k))
         started = time.perf_counter()
         hits = self.search(question, top_k=max(top_k, 3), mode=mode, doc_ids=doc_ids, collections=collections)
         searched = time.perf_counter()
@@ -91,7 +108,8 @@ class Engine:
         name = hits[0].chunk.collection if hits else next(iter(self.collections))
         scorer = self.collections.get(name, next(iter(self.collections.values()))).scorer
         return compose_answer(question, hits, self.metas, scorer, mode=mode,
-                              threshold=self.settings.abstain_threshold, options=AnswerOptions(citations=top_k))
+                              threshold=self.settings.abstain_threshold, options=AnswerOptions(citations=top_k),
+                              places=self.places)
 
     def _validate(self, query: str, top_k: int, doc_ids: Collection[str] | None,
                   collections: Sequence[str] | None) -> list[str]:

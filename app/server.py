@@ -23,6 +23,7 @@ from app.deps import Runtime
 from app.engine import Engine, available_collections, load_engine
 from app.indexer import code_version
 from app.routes import install_error_handlers, router
+from app.routes.docs import install_docs
 from rag.errors import IndexStateError
 from rag.store import read_manifest
 
@@ -37,10 +38,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         raise ValueError("create_app needs settings or an engine")
     runtime = Runtime()
     app = FastAPI(title="lawqa", version=code_version(), lifespan=_lifespan(runtime, settings, engine),
+                  docs_url=None, redoc_url=None,
                   description="Chinese legal question answering over your documents, with exact citations.")
     app.state.runtime = runtime
     install_error_handlers(app)
     app.include_router(router)
+    install_docs(app)
     if ui:
         from app.ui import mount_ui  # gradio is slow to import; API-only apps skip it
 

@@ -44,7 +44,8 @@ def esc(text: str) -> str:
 
 
 def render_reply(answer: Answer, asked: str, searched: str) -> str:
-    lines = [_MARKER.sub(r"**\\[\1\\]**", md_escape(answer.text))]
+    # <strong>, not **: CommonMark does not close ** between "]" and a Chinese character.
+    lines = [_MARKER.sub(r"<strong>\\[\1\\]</strong>", md_escape(answer.text))]
     if searched != asked.strip():
         lines.append(f"*{md_escape(t.UNDERSTOOD_AS.format(question=searched))}*")
     used = [c for c in answer.citations if c.quote] if not answer.abstained else []
@@ -57,7 +58,8 @@ def render_sources(answer: Answer) -> str:
     if not answer.citations:
         return f'<div class="lq-sources"><p class="lq-empty">{esc(t.NO_PASSAGES)}</p></div>'
     head = t.SOURCES_NEAREST if answer.abstained else t.SOURCES_TITLE
-    cards = "".join(render_citation(c) for c in answer.citations)
+    ordered = sorted(answer.citations, key=lambda c: not c.quote)  # the quoted sources first, numbers kept
+    cards = "".join(render_citation(c) for c in ordered)
     return f'<div class="lq-sources"><div class="lq-sources-head">{esc(head)}</div>{cards}</div>'
 
 

@@ -8,7 +8,9 @@ For each endpoint and each concurrency C, C closed-loop clients send the dev
 questions in turn (each sends its next request when the previous one is
 answered) until --requests requests have been answered; a warm-up of 10
 requests per endpoint is not counted. Latency is measured per request on the
-client (p50/p95); throughput is answered requests / wall time. Any non-200
+client (p50/p95); throughput is answered requests / wall time; "cpu ms/req" is
+the server process's user+system CPU time per request (from /proc, own server
+only), which does not depend on what else the machine is doing. Any non-200
 response counts as an error. Run: `python bench/http.py [--url URL]`.
 """
 
@@ -25,7 +27,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -48,12 +50,14 @@ class Result:
     latencies_ms: list[float]
     errors: int
     wall_s: float
+    server_cpu_s: float | None = None  # CPU time the server process used for this row
 
     def row(self) -> str:
         p50, p95 = (float(np.percentile(self.latencies_ms, q)) for q in (50, 95))
-        rate = len(self.latencies_ms) / self.wall_s
-        return (f"{self.endpoint:<12} {self.clients:>7} {len(self.latencies_ms):>8} {self.errors:>6} "
-                f"{p50:>8.1f} {p95:>8.1f} {rate:>8.1f}")
+        count = len(self.latencies_ms)
+        cpu = f"{self.server_cpu_s * 1000 / count:>9.1f}" if self.server_cpu_s is not None else f"{'-':>9}"
+        return (f"{self.endpoint:<12} {self.clients:>7} {count:>8} {self.errors:>6} "
+                f"{p50:>8.1f} {p95:>8.1f} {count / self.wall_s:>8.1f} {cpu}")
 
 
 def body(endpoint: str, question: str) -> dict[str, object]:
@@ -81,14 +85,32 @@ async def run(url: str, endpoint: str, clients: int, total: int, questions: list
     return Result(endpoint, clients, latencies, errors, time.perf_counter() - started)
 
 
-async def bench(url: str, concurrency: list[int], total: int, questions: list[str]) -> list[Result]:
+async def bench(url: str, concurrency: list[int], total: int, questions: list[str],
+                pid: int | None) -> list[Result]:
     for endpoint in ENDPOINTS:
         await run(url, endpoint, 1, 10, questions)  # warm-up: connections, caches, lazy imports
-    return [await run(url, endpoint, c, total, questions) for endpoint in ENDPOINTS for c in concurrency]
+    results = []
+    for endpoint in ENDPOINTS:
+        for clients in concurrency:
+            before = cpu_seconds(pid)
+            result = await run(url, endpoint, clients, total, questions)
+            after = cpu_seconds(pid)
+            used = after - before if after is not None and before is not None else None
+            results.append(replace(result, server_cpu_s=used))
+    return results
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a process (Linux /proc); None when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 @contextmanager
-def own_server() -> Iterator[str]:
+def own_server() -> Iterator[tuple[str, int | None]]:
     """`uvicorn --factory app.server:app_from_env` on a free loopback port, stopped on exit."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -100,7 +122,7 @@ def own_server() -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_ready(url, process)
-        yield url
+        yield url, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -143,17 +165,18 @@ def main() -> None:
     lines = Path(args.questions).read_text(encoding="utf-8").splitlines()
     questions = [json.loads(line)["question"] for line in lines if line.strip()]
     concurrency = [int(c) for c in args.clients.split(",") if c.strip()]
-    with own_server() if args.url is None else _given(args.url) as url:
-        results = asyncio.run(bench(url, concurrency, args.requests, questions))
+    with own_server() if args.url is None else _given(args.url) as (url, pid):
+        results = asyncio.run(bench(url, concurrency, args.requests, questions, pid))
         print(describe(url, args.url is None, args.requests))
-    print(f"{'endpoint':<12} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8}")
+    print(f"{'endpoint':<12} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} "
+          f"{'cpu ms/req':>9}")
     for result in results:
         print(result.row())
 
 
 @contextmanager
-def _given(url: str) -> Iterator[str]:
-    yield url.rstrip("/")
+def _given(url: str) -> Iterator[tuple[str, int | None]]:
+    yield url.rstrip("/"), None
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.catalog import place_names
 from rag.evidence import Evidence, EvidenceScorer, scope_text, years
 from rag.sentences import split_sentences
 from rag.texts import NOT_FOUND
@@ -38,19 +39,34 @@ class Candidate:
 
 
 def rank_sentences(
-    question: str, hits: Sequence[Hit], metas: dict[str, DocMeta], scorer: EvidenceScorer
+    question: str, hits: Sequence[Hit], metas: dict[str, DocMeta], scorer: EvidenceScorer,
+    places: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
+    """Scored sentences that honour the years and places the question names."""
     asked_years = years(question)
+    asked_places = {place for place in places if place in question}
     top = hits[0].score if hits else 0.0
     candidates = []
     for i, hit in enumerate(hits):
-        scope = scope_text(hit, metas[hit.chunk.doc_id])
+        meta = metas[hit.chunk.doc_id]
+        scope = scope_text(hit, meta)
         for position, sentence in enumerate(split_sentences(hit.chunk.text)):
-            if asked_years <= years(f"{sentence} {scope}"):
+            context = f"{sentence} {scope}"
+            if asked_years <= years(context) and _place_fits(asked_places, meta, context):
                 coverage = scorer.coverage(question, sentence)
                 prior = scorer.rank_prior(hit, top)
                 candidates.append(Candidate(i, position, sentence, coverage, coverage + prior))
     return sorted(candidates, key=lambda c: -c.score)
+
+
+def _place_fits(asked: set[str], meta: DocMeta, context: str) -> bool:
+    """A report answers for the places it is about; "那坦洲呢？" is not answered from 鹤山's report.
+
+    Statutes apply wherever they are in force, so they are never ruled out by place.
+    """
+    if not asked or meta.kind == "statute":
+        return True
+    return bool(asked & set(place_names(meta.place))) or any(place in context for place in asked)
 
 
 def compose_answer(
@@ -62,9 +78,11 @@ def compose_answer(
     mode: SearchMode,
     threshold: float,
     options: AnswerOptions = AnswerOptions(),
+    places: frozenset[str] = frozenset(),
 ) -> Answer:
+    """`places` are the place names the collection knows; a question naming one must be answered for it."""
     shown = list(hits[: options.citations])
-    candidates = rank_sentences(question, shown[: options.passages_read], metas, scorer)
+    candidates = rank_sentences(question, shown[: options.passages_read], metas, scorer, places)
     evidence = _evidence(question, shown, candidates, metas, scorer)
     chosen = _choose(candidates, options) if candidates and evidence.confidence >= threshold else []
     quotes: dict[int, list[str]] = {}

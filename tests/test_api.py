@@ -177,7 +177,10 @@ def test_healthz_reports_the_manifest(client: TestClient, seed_engine: Engine) -
 def test_openapi_documents_the_api(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/answer", "/api/search", "/api/documents", "/api/documents/{doc_id}", "/healthz"} <= paths.keys()
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and "/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "cdn" not in page.text.lower() and "http" not in page.text.replace("http-equiv", "")
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_without_an_index_the_app_starts_but_is_not_ready(tmp_path: Path) -> None:

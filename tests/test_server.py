@@ -129,7 +129,8 @@ def test_chat_text_is_markdown_escaped() -> None:
     assert md_escape("<b>[链接](javascript:x)</b>") == r"\<b\>\[链接\]\(javascript\:x\)\<\/b\>"
     answer = Answer("q", f"{EVIL}[1]", False, (), "hybrid", 1.0)
     reply = render_reply(answer, "那坦洲呢<img>", "坦洲<img>")
-    assert "<" not in reply.replace("\\<", "") and r"**\[1\]**" in reply  # every "<" is a literal "\<"
+    assert r"<strong>\[1\]</strong>" in reply
+    assert "<" not in reply.replace("\\<", "").replace("<strong>", "").replace("</strong>", "")
 
 
 def test_the_document_page_is_escaped() -> None:
