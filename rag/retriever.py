@@ -17,10 +17,11 @@ import numpy as np
 import numpy.typing as npt
 
 from rag.errors import InputError
+from rag.expansion import TermExpander
 from rag.lexical import BM25Index
 from rag.metadata import MetadataMatcher
 from rag.numerals import normalize_article_refs
-from rag.protocols import Encoder, VectorStore
+from rag.protocols import Encoder, Vectors, VectorStore
 from rag.tokenize import Tokenizer
 from rag.types import SEARCH_MODES, Chunk, DocMeta, Hit, SearchMode
 
@@ -48,6 +49,7 @@ class Retriever:
         tokenizer: Tokenizer,
         weights: FusionWeights = FusionWeights(),
         prior: FloatArray | None = None,
+        expander: TermExpander | None = None,
     ) -> None:
         """`prior` is an optional per-chunk bonus learned offline, e.g. how often a law is cited."""
         if vectors.size != len(chunks) or lexical.size != len(chunks):
@@ -59,17 +61,20 @@ class Retriever:
         self.lexical = lexical
         self.tokenizer = tokenizer
         self.weights = weights
+        self.expander = expander
         self.prior = prior if prior is not None else np.zeros(len(self.chunks), dtype=np.float32)
         self.matcher = MetadataMatcher([metas[c.doc_id] for c in self.chunks], [c.label for c in self.chunks])
 
     def search(
-        self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None
+        self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None,
+        query_vector: Vectors | None = None,
     ) -> list[Hit]:
+        """`query_vector`, when given, is encode_queries([prepare_query(query)]) computed by the caller."""
         if mode not in SEARCH_MODES:
             raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
-        query = normalize_article_refs(query)  # "第54条" -> "第五十四条", as statutes write it
-        dense = self.dense_scores(query) if mode != "lexical" else None
-        lexical = self.lexical.scores(self.tokenizer.tokens(query)) if mode != "dense" else None
+        query = prepare_query(query)
+        dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
+        lexical = self.lexical_scores(query) if mode != "dense" else None
         fused = self.fuse(dense, lexical) + self.bonus(query)
         if doc_ids is not None:
             fused[~np.isin([c.doc_id for c in self.chunks], list(doc_ids))] = -np.inf
@@ -80,13 +85,20 @@ class Retriever:
             if np.isfinite(fused[i])
         ]
 
-    def dense_scores(self, query: str) -> FloatArray:
+    def dense_scores(self, query: str, query_vector: Vectors | None = None) -> FloatArray:
         """Cosine for the top candidates; the rest get the last candidate's score as a ceiling."""
-        scores, ids = self.vectors.search(self.encoder.encode_queries([query]), self.weights.candidates)
+        vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
+        scores, ids = self.vectors.search(vector, self.weights.candidates)
         dense = np.full(len(self.chunks), float(scores[0, -1]) if ids.size else 0.0, dtype=np.float32)
         valid = ids[0] >= 0
         dense[ids[0][valid]] = scores[0][valid]
         return dense
+
+    def lexical_scores(self, query: str) -> FloatArray:
+        tokens = self.tokenizer.tokens(query)
+        if self.expander is None:
+            return self.lexical.scores(tokens)
+        return self.lexical.scores(*self.expander.expand(tokens))
 
     def bonus(self, query: str) -> FloatArray:
         """Everything added to the fused score that is not text similarity."""
@@ -99,6 +111,11 @@ class Retriever:
         if lexical is None:
             return _scale(dense)
         return self.weights.dense * _scale(dense) + (1 - self.weights.dense) * _scale(lexical)
+
+
+def prepare_query(query: str) -> str:
+    """"第54条" -> "第五十四条", as statutes write it; what both retrievers see."""
+    return normalize_article_refs(query.strip())
 
 
 def _scale(scores: FloatArray | None) -> FloatArray:
