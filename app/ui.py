@@ -22,6 +22,7 @@ from fastapi import FastAPI
 from app import ui_texts as t
 from app.config import Settings
 from app.deps import Runtime
+from app.engine import available_collections
 from app.followup import rewrite
 from app.present import section_label
 from rag import texts
@@ -102,9 +103,10 @@ def header() -> str:
 
 
 def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
-    """The chat handler: (question, history, previous question, top_k, mode) -> the four outputs."""
+    """The chat handler: (question, history, previous question, top_k, mode, collections) -> the four outputs."""
 
-    def ask(question: str, history: list[Message], previous: str, top_k: float, mode: str) -> tuple[Any, ...]:
+    def ask(question: str, history: list[Message], previous: str, top_k: float, mode: str,
+            collections: list[str] | None = None) -> tuple[Any, ...]:
         if not question or not question.strip():
             return history, "", gr.skip(), previous
         turn: list[Message] = [{"role": "user", "content": md_escape(question.strip())}]
@@ -112,7 +114,7 @@ def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
             engine = runtime.require()
             searched = rewrite(question, previous or None, runtime.places)
             chosen = next((m for m in SEARCH_MODES if m == mode), None)  # the radio's value, checked
-            answer = engine.answer(searched, top_k=int(top_k), mode=chosen)
+            answer = engine.answer(searched, top_k=int(top_k), mode=chosen, collections=collections or None)
         except LawqaError as exc:
             return [*history, *turn, {"role": "assistant", "content": md_escape(str(exc))}], "", gr.skip(), previous
         reply: Message = {"role": "assistant", "content": render_reply(answer, question, searched)}
@@ -142,6 +144,9 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
                     top_k = gr.Slider(1, 10, value=5, step=1, label=t.TOP_K_LABEL)
                     mode = gr.Radio([(name, key) for key, name in t.MODE_NAMES.items()], value=settings.mode,
                                     label=t.MODE_LABEL)
+                    names = settings.collections or available_collections(settings)
+                    collections = gr.CheckboxGroup(names, value=names, label=t.COLLECTIONS_LABEL,
+                                                   visible=len(names) > 1, elem_id="lq-collections")
                     clear = gr.Button(t.CLEAR, size="sm")
             with gr.Column(scale=2, min_width=320):
                 sources = gr.HTML(empty_sources(), elem_id="lq-sources-panel")
@@ -149,9 +154,10 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
         ask = make_ask(runtime)
         outputs = [chatbot, question, sources, previous]
         for trigger in (question.submit, ask_button.click):
-            trigger(ask, [question, chatbot, previous, top_k, mode], outputs, api_visibility="private")
+            trigger(ask, [question, chatbot, previous, top_k, mode, collections], outputs, api_visibility="private")
         for button in examples:
-            button.click(ask, [button, chatbot, previous, top_k, mode], outputs, api_visibility="private")
+            button.click(ask, [button, chatbot, previous, top_k, mode, collections], outputs,
+                         api_visibility="private")
         clear.click(lambda: ([], "", empty_sources(), ""), None, outputs, api_visibility="private")
     demo.queue(default_concurrency_limit=4)
     return demo

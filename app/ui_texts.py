@@ -15,6 +15,7 @@ EXAMPLES_LABEL = "试试这些问题："
 SETTINGS = "检索设置"
 TOP_K_LABEL = "出处条数"
 MODE_LABEL = "检索方式"
+COLLECTIONS_LABEL = "资料库"
 MODE_NAMES: dict[SearchMode, str] = {"hybrid": "综合（推荐）", "dense": "语义", "lexical": "关键词"}
 CHAT_LABEL = "问答"
 SOURCES_TITLE = "出处"

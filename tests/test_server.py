@@ -138,3 +138,16 @@ def test_the_document_page_is_escaped() -> None:
     page = render_document(document, (2, 2 + len(EVIL)))
     assert "<script" not in page and "<img" not in page and "<b>某地" not in page
     assert '<mark id="cited"' in page
+
+
+def test_the_chat_searches_the_collections_ticked_in_its_settings(seed_engine: Engine) -> None:
+    from app.deps import Runtime
+    from app.ui import make_ask
+
+    runtime = Runtime()
+    runtime.attach(seed_engine)
+    ask = make_ask(runtime)
+    history, *_ = ask("鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？", [], "", 5, "hybrid", ["seeds"])
+    assert "466万元" in history[-1]["content"]
+    history, *_ = ask("鹤山的行政复议纠错率是多少？", [], "", 5, "hybrid", ["浙江"])
+    assert "未知的资料库" in history[-1]["content"]
