@@ -24,11 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def confidences(files: list[str]) -> list[tuple[float, Question]]:
-    engine = load_engine(Settings.from_env().model_copy(update={"abstain_threshold": 0.0}))
+    settings = Settings.from_env().model_copy(update={"abstain_threshold": 0.0})
+    engine = load_engine(settings)
     pairs = []
     for path in files:
-        for q in load_questions(Path(path)):
-            pairs.append((engine.answer(q.question).confidence, q))
+        for q in load_questions(Path(path)):  # the questions are about the default collection
+            pairs.append((engine.answer(q.question, collections=[settings.collection]).confidence, q))
     return pairs
 
 
