@@ -28,7 +28,6 @@ from rag.stopwords import STOPWORDS
 from rag.tokenize import Tokenizer
 from rag.types import DocMeta, Hit
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _NOT_CONTENT = re.compile(r"[\W_]+")
 TERM_SHARE = 0.6  # the rest of a coverage score comes from character bigrams
 RANK_PRIOR = 0.25  # a sentence from the best passage outranks an equal one further down
@@ -42,10 +41,6 @@ class Evidence:
     relevance: float
     passage_coverage: float
     sentence_coverage: float
-
-
-def years(text: str) -> set[str]:
-    return set(_YEAR.findall(normalise(text)))
 
 
 def scope_text(hit: Hit, meta: DocMeta) -> str:

@@ -9,10 +9,9 @@ import numpy as np
 import numpy.typing as npt
 
 from rag.catalog import place_names
-from rag.normalize import normalise
+from rag.normalize import normalise, years
 from rag.types import DocMeta
 
-_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两]+条(?:之[一二三四五六七八九十]+)?")
 PARENT_SHARE = 0.3  # naming the city of a town's report is a weaker hint than naming the town
 
@@ -31,8 +30,8 @@ def parent_names(meta: DocMeta) -> set[str]:
     return set(places) - {"全国"} if meta.kind == "statute" else set(places[:-1])
 
 
-def years(meta: DocMeta) -> set[str]:
-    return {m.group() for m in _YEAR.finditer(meta.date + " " + meta.title)}
+def document_years(meta: DocMeta) -> set[str]:
+    return years(f"{meta.date} {meta.title}")
 
 
 class MetadataMatcher:
@@ -44,7 +43,7 @@ class MetadataMatcher:
         self._chunk_doc = np.array([position[m] for m in chunk_metas], dtype=np.int64)
         self._own = [own_names(m) for m in unique]
         self._parents = [parent_names(m) for m in unique]
-        self._years = [years(m) for m in unique]
+        self._years = [document_years(m) for m in unique]
         self._by_article: dict[str, list[int]] = {}
         for row, label in enumerate(chunk_labels):
             for article in _ARTICLE.findall(label):
@@ -52,7 +51,7 @@ class MetadataMatcher:
 
     def bonus(self, query: str, place_weight: float, year_weight: float) -> npt.NDArray[np.float32]:
         text = normalise(query)
-        asked_years = {m.group() for m in _YEAR.finditer(text)}
+        asked_years = years(text)
         per_doc = np.array([
             place_weight * _named(text, own, parents) + year_weight * bool(asked_years & doc_years)
             for own, parents, doc_years in zip(self._own, self._parents, self._years, strict=True)

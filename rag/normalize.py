@@ -41,3 +41,11 @@ def normalise(text: str) -> str:
 def fold(text: str) -> str:
     """The comparison form used to decide whether a passage contains evidence."""
     return _WHITESPACE.sub("", unicodedata.normalize("NFKC", normalise(text)))
+
+
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+
+
+def years(text: str) -> set[str]:
+    """Four-digit years named in a text ("2022年", "2020-2025"), after normalisation."""
+    return set(_YEAR.findall(normalise(text)))
