@@ -52,3 +52,9 @@ def test_rebuilding_an_unchanged_collection_embeds_nothing(tmp_path: Path, encod
     build(settings, [LAWS], encoder=encoder)
     build(settings, [LAWS], encoder=encoder, embed_progress=lambda done, total: progress.append((done, total)))
     assert progress == []  # every vector came from the cache, no batch was embedded
+
+
+def test_statute_collection_abstains_when_no_article_fits(library: Engine) -> None:
+    for question in ("醉酒驾驶机动车会被判几个月拘役？", "网购买到假货可以要求商家赔偿几倍？"):
+        answer = library.answer(question, collections=["laws"])
+        assert answer.abstained and answer.citations  # the nearest articles are still shown
