@@ -19,6 +19,7 @@ from embeddings.adapter import AdaptedEncoder, fit_adapter
 from rag.embedcache import EmbeddingCache
 from rag.expansion import TermExpander
 from rag.lexical import BM25Index
+from rag.numerals import ARTICLE_REF
 from rag.protocols import Encoder
 from rag.retriever import FusionWeights, Retriever
 from rag.statutes import short_title
@@ -26,7 +27,7 @@ from rag.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta
 
 RECALL_AT = (1, 5, 10, 20, 100)
-_ARTICLE_NAME = re.compile(r"^(.*?)(第[一二三四五六七八九十百千零〇两]+条(?:之[一二三四五六七八九十]+)?)$")
+_ARTICLE_NAME = re.compile(rf"^(.*?)({ARTICLE_REF})$")
 GRID = {"dense": (0.3, 0.45, 0.6), "place": (0.0, 0.1), "prior": (0.2, 0.45, 0.7, 1.0),
         "article": (0.0, 0.3)}
 RIDGES = (10.0, 100.0, 1000.0, 3000.0, 10000.0)  # candidate ridge weights of the query adapter

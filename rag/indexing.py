@@ -14,6 +14,7 @@ from rag.errors import DocumentError, InputError
 from rag.lawindex import INDEX_FILES, LawIndexEntry, load_law_index
 from rag.lexical import BM25Index
 from rag.loading import read_text
+from rag.numerals import ARTICLE_REF
 from rag.protocols import Encoder, VectorStore
 from rag.reports import load_report
 from rag.statutes import parse_statute
@@ -24,7 +25,7 @@ from rag.types import Chunk, DocMeta, Document
 SOURCE_SUFFIXES = (".txt", ".md")
 STATUTE_MARKER = "<!-- INFO END -->"
 _NOTES = ("README", "SOURCE", "LICENSE", "CHANGELOG")
-_ARTICLE_LINE = re.compile(r"^\s*第[一二三四五六七八九十百千零〇两]+条", re.MULTILINE)
+_ARTICLE_LINE = re.compile(rf"^\s*{ARTICLE_REF}", re.MULTILINE)
 
 
 @dataclass

@@ -10,9 +10,10 @@ import numpy.typing as npt
 
 from rag.catalog import place_names
 from rag.normalize import normalise, years
+from rag.numerals import ARTICLE_REF
 from rag.types import DocMeta
 
-_ARTICLE = re.compile(r"第[一二三四五六七八九十百千零〇两]+条(?:之[一二三四五六七八九十]+)?")
+_ARTICLE = re.compile(ARTICLE_REF)
 PARENT_SHARE = 0.3  # naming the city of a town's report is a weaker hint than naming the town
 
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["CN_DIGITS", "cn_to_int", "int_to_cn", "normalize_article_refs"]
+__all__ = ["ARTICLE_REF", "CN_DIGITS", "cn_to_int", "int_to_cn", "normalize_article_refs"]
 
 _DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
                  "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNIT_VALUES = {"十": 10, "百": 100, "千": 1000}
 CN_DIGITS = "零〇一二两三四五六七八九十百千万"
+# An article cited as statutes write it: "第五十四条", "第一千二百六十条之一".
+ARTICLE_REF = rf"第[{CN_DIGITS}]+条(?:之[一二三四五六七八九十]+)?"
 _DIGIT_CHARS = "零一二三四五六七八九"
 _UNIT_CHARS = ("", "十", "百", "千")
 

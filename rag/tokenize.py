@@ -16,12 +16,12 @@ from functools import cached_property
 import jieba
 
 from rag.normalize import normalise
-from rag.numerals import normalize_article_refs
+from rag.numerals import CN_DIGITS, normalize_article_refs
 from rag.stopwords import STOPWORDS
 
 _KEEP = re.compile(r"[\w%.]+")
 # "第五十四条", "第一千二百六十条之一": kept whole, since jieba cuts long numerals apart.
-_ARTICLE_REF = re.compile(r"第[一二三四五六七八九十百千零〇两]+[条章节编款项](?:之[一二三四五六七八九十]+)?")
+_ARTICLE_REF = re.compile(rf"第[{CN_DIGITS}]+[条章节编款项](?:之[一二三四五六七八九十]+)?")
 
 
 class Tokenizer:
