@@ -51,23 +51,25 @@ def rank_sentences(
     for i, hit in enumerate(hits):
         meta = metas[hit.chunk.doc_id]
         scope = scope_text(hit, meta)
+        unplaced = _unmatched_places(asked_places, meta)
+        prior = scorer.rank_prior(hit, top)
         for position, sentence in enumerate(split_sentences(hit.chunk.text)):
             context = f"{sentence} {scope}"
-            if asked_years <= years(context) and _place_fits(asked_places, meta, context):
+            if asked_years <= years(context) and (not unplaced or any(p in context for p in unplaced)):
                 coverage = scorer.coverage(question, sentence)
-                prior = scorer.rank_prior(hit, top)
                 candidates.append(Candidate(i, position, sentence, coverage, coverage + prior))
     return sorted(candidates, key=lambda c: -c.score)
 
 
-def _place_fits(asked: set[str], meta: DocMeta, context: str) -> bool:
-    """A report answers for the places it is about; "那坦洲呢？" is not answered from 鹤山's report.
+def _unmatched_places(asked: set[str], meta: DocMeta) -> set[str]:
+    """Places named in the question that a sentence must mention itself, since its document is not about them.
 
-    Statutes apply wherever they are in force, so they are never ruled out by place.
+    A report answers for the places it is about ("那坦洲呢？" is not answered from 鹤山's report);
+    statutes apply wherever they are in force, so they are never ruled out by place.
     """
-    if not asked or meta.kind == "statute":
-        return True
-    return bool(asked & set(place_names(meta.place))) or any(place in context for place in asked)
+    if not asked or meta.kind == "statute" or asked & set(place_names(meta.place)):
+        return set()
+    return asked
 
 
 def compose_answer(

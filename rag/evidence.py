@@ -22,6 +22,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.normalize import normalise
 from rag.stopwords import STOPWORDS
@@ -52,15 +53,21 @@ class EvidenceScorer:
     def __init__(self, tokenizer: Tokenizer, idf: Callable[[str], float]) -> None:
         self._tokenizer = tokenizer
         self._idf = idf
+        # An answer scores dozens of sentences against one question: analyse the question once.
+        self._asked = lru_cache(maxsize=256)(self._analyse)
+
+    def _analyse(self, question: str) -> tuple[dict[str, float], frozenset[str]]:
+        """The question's terms with their IDF weights, and its character bigrams."""
+        return {t: self._idf(t) for t in set(self._tokenizer.tokens(question))}, frozenset(_bigrams(question))
 
     def coverage(self, question: str, text: str) -> float:
-        terms = set(self._tokenizer.tokens(question))
-        if not terms:
+        weights, bigrams = self._asked(question)
+        if not weights:
             return 0.0
         present = set(self._tokenizer.tokens(text))
-        weights = {t: self._idf(t) for t in terms}
         term_share = sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
-        return TERM_SHARE * term_share + (1 - TERM_SHARE) * _bigram_share(question, text)
+        bigram_share = len(bigrams & _bigrams(text)) / len(bigrams) if bigrams else 0.0
+        return TERM_SHARE * term_share + (1 - TERM_SHARE) * bigram_share
 
     @staticmethod
     def rank_prior(hit: Hit, top_score: float) -> float:
@@ -83,8 +90,3 @@ def _bigrams(text: str) -> set[str]:
     folded = _NOT_CONTENT.sub(" ", unicodedata.normalize("NFKC", normalise(text)).lower())
     grams = {w[i:i + 2] for w in folded.split() for i in range(len(w) - 1)}
     return {g for g in grams if not set(g) <= STOPWORDS}
-
-
-def _bigram_share(question: str, text: str) -> float:
-    asked = _bigrams(question)
-    return len(asked & _bigrams(text)) / len(asked) if asked else 0.0
