@@ -9,8 +9,8 @@ from fastapi import Depends, Request
 
 from app.engine import Engine
 from rag import texts
-from rag.catalog import place_names
 from rag.errors import IndexStateError
+from rag.ingest.catalog import place_names
 from rag.types import Chunk
 
 

@@ -15,15 +15,15 @@ from dataclasses import dataclass, field, replace
 
 from app.config import Settings
 from rag import texts
-from rag.answer import AnswerOptions, compose_answer
-from rag.catalog import place_names
+from rag.answer.compose import AnswerOptions, compose_answer
+from rag.answer.evidence import EvidenceScorer
 from rag.errors import IndexStateError, InputError
-from rag.evidence import EvidenceScorer
-from rag.lexical import BM25Index
+from rag.ingest.catalog import place_names
+from rag.ingest.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest
 from rag.protocols import Encoder, Vectors
-from rag.retriever import FusionWeights, Retriever, prepare_query
-from rag.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest
-from rag.tokenize import Tokenizer
+from rag.search.lexical import BM25Index
+from rag.search.retriever import FusionWeights, Retriever, prepare_query
+from rag.text.tokenize import Tokenizer
 from rag.types import Answer, DocMeta, Document, Hit, SearchMode
 
 

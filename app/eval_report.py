@@ -8,7 +8,7 @@ from typing import cast
 
 from app.engine import Engine
 from rag.errors import InputError
-from rag.evaluation import Outcome, load_questions, metrics, run_question
+from rag.evaluation.scoring import Outcome, load_questions, metrics, run_question
 from rag.types import SEARCH_MODES, Answer, Hit, SearchMode
 
 Results = dict[str, tuple[dict[str, object], list[Outcome]]]

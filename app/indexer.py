@@ -7,12 +7,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from app.config import Settings
-from rag.embedcache import EmbeddingCache, Progress
 from rag.errors import IndexStateError, InputError
-from rag.indexing import Corpus, build_index, corpus_hash, discover, load_corpus
+from rag.ingest.embedcache import EmbeddingCache, Progress
+from rag.ingest.indexing import Corpus, build_index, corpus_hash, discover, load_corpus
+from rag.ingest.store import Manifest, read_manifest
 from rag.protocols import Encoder
-from rag.store import Manifest, read_manifest
-from rag.tokenize import Tokenizer
+from rag.text.tokenize import Tokenizer
 
 
 def code_version() -> str:

@@ -25,7 +25,7 @@ from app.indexer import code_version
 from app.routes import install_error_handlers, router
 from app.routes.docs import install_docs
 from rag.errors import IndexStateError
-from rag.store import read_manifest
+from rag.ingest.store import read_manifest
 
 logger = logging.getLogger("lawqa.server")
 

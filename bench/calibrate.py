@@ -1,7 +1,7 @@
 """Calibrating the abstention threshold on question files with known answerability.
 
 Method: answer every question with abstention switched off (threshold 0) and
-record the answer's confidence (see rag/evidence.py). A question whose
+record the answer's confidence (see rag/answer/evidence.py). A question whose
 confidence is 0 is refused by a hard rule (a year it names is in no
 candidate sentence). Among thresholds, take those that wrongly abstain on at
 most `--max-wrong` of the answerable questions and, of those, the one that
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.config import Settings
 from app.engine import load_engine
-from rag.evaluation import Question, load_questions
+from rag.evaluation.scoring import Question, load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 

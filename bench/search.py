@@ -22,7 +22,7 @@ import numpy as np
 
 from app.config import Settings
 from app.engine import load_engine
-from rag.evaluation import load_questions
+from rag.evaluation.scoring import load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 

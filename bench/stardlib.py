@@ -16,14 +16,14 @@ import numpy.typing as npt
 
 from embeddings import FaissStore, load_encoder
 from embeddings.adapter import AdaptedEncoder, fit_adapter
-from rag.embedcache import EmbeddingCache
-from rag.expansion import TermExpander
-from rag.lexical import BM25Index
-from rag.numerals import ARTICLE_REF
+from rag.ingest.embedcache import EmbeddingCache
+from rag.ingest.statutes import short_title
 from rag.protocols import Encoder
-from rag.retriever import FusionWeights, Retriever
-from rag.statutes import short_title
-from rag.tokenize import Tokenizer
+from rag.search.expansion import TermExpander
+from rag.search.lexical import BM25Index
+from rag.search.retriever import FusionWeights, Retriever
+from rag.text.numerals import ARTICLE_REF
+from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta
 
 RECALL_AT = (1, 5, 10, 20, 100)

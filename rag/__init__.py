@@ -4,11 +4,11 @@ Nothing here imports a model, a vector library or a web framework; those come
 in through the protocols in `rag.protocols`.
 """
 
-from rag.answer import AnswerOptions, compose_answer
+from rag.answer.compose import AnswerOptions, compose_answer
 from rag.errors import DocumentError, IndexStateError, InputError, LawqaError
-from rag.evaluation import load_questions, metrics, run_question
-from rag.normalize import fold, normalise
-from rag.retriever import FusionWeights, Retriever
+from rag.evaluation.scoring import load_questions, metrics, run_question
+from rag.search.retriever import FusionWeights, Retriever
+from rag.text.normalize import fold, normalise
 from rag.types import SEARCH_MODES, Answer, Chunk, Citation, DocMeta, Document, Hit, SearchMode
 
 __all__ = [

@@ -1,7 +1,7 @@
-from rag.answer import compose_answer
-from rag.evidence import EvidenceScorer
+from rag.answer.compose import compose_answer
+from rag.answer.evidence import EvidenceScorer
+from rag.text.tokenize import Tokenizer
 from rag.texts import NOT_FOUND
-from rag.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta, Hit
 
 META = {"hs": DocMeta(title="鹤山市司法局2022年法治政府建设年度报告", place="广东省江门市鹤山市")}

@@ -2,13 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from rag.catalog import load_catalog
-from rag.chunking import METADATA_SECTION, chunk_report, pack_sentences
-from rag.cleaning import clean_report
-from rag.loading import read_text
-from rag.normalize import normalise
-from rag.reports import load_report
-from rag.sentences import sentence_spans
+from rag.ingest.catalog import load_catalog
+from rag.ingest.chunking import METADATA_SECTION, chunk_report, pack_sentences
+from rag.ingest.cleaning import clean_report
+from rag.ingest.loading import read_text
+from rag.ingest.reports import load_report
+from rag.text.normalize import normalise
+from rag.text.sentences import sentence_spans
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 REPORT = """坦洲镇2023年工作报告

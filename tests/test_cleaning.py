@@ -3,10 +3,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.cleaning import clean_report
-from rag.loading import read_text
-from rag.normalize import normalise
-from rag.textmap import join
+from rag.ingest.cleaning import clean_report
+from rag.ingest.loading import read_text
+from rag.text.normalize import normalise
+from rag.text.textmap import join
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

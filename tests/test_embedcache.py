@@ -4,7 +4,7 @@ import pytest
 
 from app.config import Settings
 from app.indexer import build
-from rag.embedcache import EmbeddingCache
+from rag.ingest.embedcache import EmbeddingCache
 from rag.protocols import Encoder
 from tests.conftest import SEEDS
 from tests.fakes import InterruptingEncoder

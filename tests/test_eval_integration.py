@@ -10,7 +10,7 @@ import pytest
 
 from app.engine import Engine
 from app.eval_report import evaluate, save_report
-from rag.normalize import fold
+from rag.text.normalize import fold
 from tests.conftest import CALIBRATION, DEV
 
 

@@ -1,11 +1,11 @@
-"""The follow-up rewriter, on hand-written questions; place names as rag.catalog yields them."""
+"""The follow-up rewriter, on hand-written questions; place names as rag.ingest.catalog yields them."""
 
 from __future__ import annotations
 
 import pytest
 
 from app.followup import core, find_places, find_years, is_elliptic, rewrite
-from rag.catalog import place_names
+from rag.ingest.catalog import place_names
 
 PLACES = [*place_names("广东省江门市鹤山市"), *place_names("广东省中山市坦洲镇"), *place_names("江苏省南通市海门区")]
 WAGES = "鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？"

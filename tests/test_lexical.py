@@ -2,8 +2,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.lexical import BM25Index
-from rag.tokenize import Tokenizer
+from rag.search.lexical import BM25Index
+from rag.text.tokenize import Tokenizer
 
 
 def test_bm25_ranks_the_document_with_the_rare_term_first(tmp_path: Path) -> None:

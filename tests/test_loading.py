@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from rag.errors import DocumentError
-from rag.loading import decode, read_text
+from rag.ingest.loading import decode, read_text
 
 
 def test_utf8_gbk_and_utf16_decode_to_the_same_text(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.numerals import cn_to_int, int_to_cn, normalize_article_refs
+from rag.text.numerals import cn_to_int, int_to_cn, normalize_article_refs
 
 
 @pytest.mark.parametrize(

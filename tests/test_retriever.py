@@ -3,9 +3,9 @@ import pytest
 
 from embeddings.faiss_store import FaissStore
 from rag.errors import InputError
-from rag.lexical import BM25Index
-from rag.retriever import Retriever
-from rag.tokenize import Tokenizer
+from rag.search.lexical import BM25Index
+from rag.search.retriever import Retriever
+from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta
 from tests.fakes import FakeKeywordEncoder
 

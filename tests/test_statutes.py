@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from rag.errors import DocumentError
-from rag.lawindex import LawIndexEntry, load_law_index, split_version
-from rag.statutes import law_aliases, parse_statute, short_title
+from rag.ingest.lawindex import LawIndexEntry, load_law_index, split_version
+from rag.ingest.statutes import law_aliases, parse_statute, short_title
 from rag.types import Chunk, Document
 
 

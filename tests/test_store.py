@@ -6,8 +6,8 @@ from app.config import Settings
 from app.engine import load_engine
 from app.indexer import build
 from rag.errors import IndexStateError
+from rag.ingest.store import Manifest, read_manifest, write_index
 from rag.protocols import Encoder
-from rag.store import Manifest, read_manifest, write_index
 from tests.fakes import FakeKeywordEncoder
 
 MANIFEST = Manifest("fake/4d", 4, 0, 0, "hash", "0", "seeds")

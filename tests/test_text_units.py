@@ -5,12 +5,12 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from rag.catalog import load_catalog, place_names
 from rag.errors import DocumentError, InputError
-from rag.headings import classify_heading, heading_label
-from rag.metadata import MetadataMatcher
-from rag.normalize import fold
-from rag.sentences import split_sentences
+from rag.ingest.catalog import load_catalog, place_names
+from rag.ingest.headings import classify_heading, heading_label
+from rag.search.metadata import MetadataMatcher
+from rag.text.normalize import fold
+from rag.text.sentences import split_sentences
 from rag.types import DocMeta
 
 

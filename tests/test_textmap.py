@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from rag.textmap import MappedText, join
+from rag.text.textmap import MappedText, join
 
 
 def test_delete_keeps_origin_of_every_kept_character() -> None:

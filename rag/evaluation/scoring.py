@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import InputError
-from rag.normalize import fold
+from rag.text.normalize import fold
 from rag.types import Answer, Hit
 
 RECALL_AT = (1, 3, 5, 10)

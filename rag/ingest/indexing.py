@@ -8,18 +8,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rag.catalog import CATALOG_NAME, load_catalog, place_names
-from rag.embedcache import EmbeddingCache, Progress
 from rag.errors import DocumentError, InputError
-from rag.lawindex import INDEX_FILES, LawIndexEntry, load_law_index
-from rag.lexical import BM25Index
-from rag.loading import read_text
-from rag.numerals import ARTICLE_REF
+from rag.ingest.catalog import CATALOG_NAME, load_catalog, place_names
+from rag.ingest.embedcache import EmbeddingCache, Progress
+from rag.ingest.lawindex import INDEX_FILES, LawIndexEntry, load_law_index
+from rag.ingest.loading import read_text
+from rag.ingest.reports import load_report
+from rag.ingest.statutes import parse_statute
+from rag.ingest.store import Manifest, write_index
 from rag.protocols import Encoder, VectorStore
-from rag.reports import load_report
-from rag.statutes import parse_statute
-from rag.store import Manifest, write_index
-from rag.tokenize import Tokenizer
+from rag.search.lexical import BM25Index
+from rag.text.numerals import ARTICLE_REF
+from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta, Document
 
 SOURCE_SUFFIXES = (".txt", ".md")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.cleaning import CleanedReport, Line
-from rag.headings import LEVELS, heading_label
-from rag.sentences import sentence_spans
-from rag.textmap import MappedText, join
+from rag.ingest.cleaning import CleanedReport, Line
+from rag.ingest.headings import LEVELS, heading_label
+from rag.text.sentences import sentence_spans
+from rag.text.textmap import MappedText, join
 from rag.types import Chunk
 
 DEFAULT_MAX_CHARS = 400

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.charfreq import is_rare
-from rag.headings import HeadingKind, classify_heading, is_headline, is_paired_phrases, is_subheadline
-from rag.normalize import PINYIN_READING, to_simplified
-from rag.textmap import MappedText
+from rag.ingest.headings import HeadingKind, classify_heading, is_headline, is_paired_phrases, is_subheadline
+from rag.text.charfreq import is_rare
+from rag.text.normalize import PINYIN_READING, to_simplified
+from rag.text.textmap import MappedText
 
 # A stray "?" (an unencodable byte) plus the ASCII and rare characters that a
 # wrong decoding produced after it: "?;仡欪Q", "??v", "?!鞍偾f".

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.catalog import place_names
-from rag.evidence import Evidence, EvidenceScorer, scope_text
-from rag.normalize import years
-from rag.sentences import split_sentences
+from rag.answer.evidence import Evidence, EvidenceScorer, scope_text
+from rag.ingest.catalog import place_names
+from rag.text.normalize import years
+from rag.text.sentences import split_sentences
 from rag.texts import NOT_FOUND
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 

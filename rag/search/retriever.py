@@ -17,12 +17,12 @@ import numpy as np
 import numpy.typing as npt
 
 from rag.errors import InputError
-from rag.expansion import TermExpander
-from rag.lexical import BM25Index
-from rag.metadata import MetadataMatcher
-from rag.numerals import normalize_article_refs
 from rag.protocols import Encoder, Vectors, VectorStore
-from rag.tokenize import Tokenizer
+from rag.search.expansion import TermExpander
+from rag.search.lexical import BM25Index
+from rag.search.metadata import MetadataMatcher
+from rag.text.numerals import normalize_article_refs
+from rag.text.tokenize import Tokenizer
 from rag.types import SEARCH_MODES, Chunk, DocMeta, Hit, SearchMode
 
 FloatArray = npt.NDArray[np.float32]

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from rag.catalog import place_names
-from rag.normalize import normalise, years
-from rag.numerals import ARTICLE_REF
+from rag.ingest.catalog import place_names
+from rag.text.normalize import normalise, years
+from rag.text.numerals import ARTICLE_REF
 from rag.types import DocMeta
 
 _ARTICLE = re.compile(ARTICLE_REF)

@@ -24,9 +24,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.normalize import normalise
-from rag.stopwords import STOPWORDS
-from rag.tokenize import Tokenizer
+from rag.text.normalize import normalise
+from rag.text.stopwords import STOPWORDS
+from rag.text.tokenize import Tokenizer
 from rag.types import DocMeta, Hit
 
 _NOT_CONTENT = re.compile(r"[\W_]+")

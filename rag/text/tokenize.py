@@ -15,9 +15,9 @@ from functools import cached_property
 
 import jieba
 
-from rag.normalize import normalise
-from rag.numerals import CN_DIGITS, normalize_article_refs
-from rag.stopwords import STOPWORDS
+from rag.text.normalize import normalise
+from rag.text.numerals import CN_DIGITS, normalize_article_refs
+from rag.text.stopwords import STOPWORDS
 
 _KEEP = re.compile(r"[\w%.]+")
 # "第五十四条", "第一千二百六十条之一": kept whole, since jieba cuts long numerals apart.

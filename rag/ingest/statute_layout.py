@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.numerals import int_to_cn
-from rag.statute_header import Header, Line
+from rag.ingest.statute_header import Header, Line
+from rag.text.numerals import int_to_cn
 
 __all__ = ["START", "Article", "article_blocks"]
 

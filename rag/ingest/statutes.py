@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rag.errors import DocumentError
-from rag.lawindex import LawIndexEntry, level_for, split_version
-from rag.statute_header import Header, history_date, issuer_of, read_header, split_lines
-from rag.statute_layout import START, Article, article_blocks
+from rag.ingest.lawindex import LawIndexEntry, level_for, split_version
+from rag.ingest.statute_header import Header, history_date, issuer_of, read_header, split_lines
+from rag.ingest.statute_layout import START, Article, article_blocks
 from rag.types import Chunk, DocMeta, Document
 
 __all__ = ["SPLIT_OVER", "law_aliases", "parse_statute", "short_title"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag.chunking import DEFAULT_MAX_CHARS, chunk_report
-from rag.cleaning import clean_report
 from rag.errors import DocumentError
-from rag.loading import read_text
+from rag.ingest.chunking import DEFAULT_MAX_CHARS, chunk_report
+from rag.ingest.cleaning import clean_report
+from rag.ingest.loading import read_text
 from rag.types import Chunk, DocMeta, Document
 
 

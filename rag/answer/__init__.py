@@ -1,0 +1,1 @@
+"""Answer: the sentences that answer a question, checked against what it asks."""

@@ -1,0 +1,1 @@
+"""Evaluation: questions with gold passages and answers, and the metrics over them."""

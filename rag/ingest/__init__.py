@@ -1,0 +1,1 @@
+"""Ingest: files -> cleaned documents -> chunks -> the index on disk."""

@@ -1,0 +1,1 @@
+"""Search: keyword and dense retrieval, fused with document metadata."""

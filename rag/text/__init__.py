@@ -1,0 +1,1 @@
+"""Text helpers shared by every stage: normalisation, numerals, sentences, tokens, offset maps."""
