@@ -34,6 +34,12 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--modes", default="lexical,dense,hybrid", help="comma-separated modes to compare")
     evaluate.add_argument("--collection", dest="collections", action="append",
                           help="collection(s) the questions are about (default: the default collection, seeds)")
+    calibrate = sub.add_parser("calibrate", help="re-learn the answer thresholds by cross-validation")
+    calibrate.add_argument("questions", nargs="*",
+                           help="JSONL question files (default: the seed question files in tests/data)")
+    calibrate.add_argument("--folds", type=int, default=5)
+    calibrate.add_argument("--max-wrong", type=float, default=0.02, help="allowed share of wrong abstentions")
+    calibrate.add_argument("--dry-run", action="store_true", help="print the result, do not write the policy file")
     serve = sub.add_parser("serve", help="start the browser chat and HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

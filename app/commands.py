@@ -106,6 +106,24 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+CALIBRATION_FILES = ("dev.jsonl", "calibration.jsonl", "seeds_questions.jsonl")
+
+
+def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
+    from app.calibrate import calibrate
+    from app.engine import load_engine
+
+    engine = load_engine(settings)
+    data = Path("tests/data")
+    files = [Path(p) for p in args.questions] or [data / name for name in CALIBRATION_FILES if (data / name).exists()]
+    if not files:
+        raise InputError("没有找到问题文件；请指定 JSONL 问题文件（格式见 tests/data/dev.jsonl）")
+    report = calibrate(engine, files, settings.collection, folds=args.folds, max_wrong=args.max_wrong,
+                       write=not args.dry_run)
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     from app.server import serve
 

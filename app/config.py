@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field, ValidationError
 
+from app.learned import learned_policy
 from rag.errors import InputError
 from rag.types import SearchMode
 
@@ -22,7 +23,9 @@ class Settings(BaseModel):
     threads: int | None = None
     mode: SearchMode = "hybrid"
     chunk_chars: int = 400
-    abstain_threshold: float = 0.0897  # bench/calibrate.py
+    # The answer policy learned by `lawqa calibrate` (app/learned/answer_policy.json).
+    abstain_threshold: float = Field(default_factory=lambda: learned_policy().confidence)
+    focus_threshold: float = Field(default_factory=lambda: learned_policy().focus)
     dense_weight: float = 0.5
     max_question_chars: int = 2000
     max_top_k: int = 50

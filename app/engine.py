@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from app.config import Settings
 from rag import texts
-from rag.answer.compose import AnswerOptions, compose_answer
+from rag.answer.compose import AnswerOptions, AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
 from rag.errors import IndexStateError, InputError
 from rag.ingest.catalog import place_names
@@ -60,6 +60,10 @@ class Engine:
     metas: dict[str, DocMeta] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
 
+    @property
+    def policy(self) -> AnswerPolicy:
+        return AnswerPolicy(self.settings.abstain_threshold, self.settings.focus_threshold)
+
     def __post_init__(self) -> None:
         self.metas = {doc_id: doc.meta for doc_id, doc in self.documents.items()}
         self.places = frozenset(name for meta in self.metas.values() if meta.kind == "report"
@@ -97,11 +101,12 @@ class Engine:
         timings = {"search": (searched - started) * 1000, "answer": (time.perf_counter() - searched) * 1000}
         return replace(result, timings_ms={k: round(v, 2) for k, v in timings.items()})
 
-    def compose(self, question: str, hits: list[Hit], mode: SearchMode, top_k: int = 5) -> Answer:
+    def compose(self, question: str, hits: list[Hit], mode: SearchMode, top_k: int = 5,
+                policy: AnswerPolicy | None = None) -> Answer:
         name = hits[0].chunk.collection if hits else next(iter(self.collections))
         scorer = self.collections.get(name, next(iter(self.collections.values()))).scorer
         return compose_answer(question, hits, self.metas, scorer, mode=mode,
-                              threshold=self.settings.abstain_threshold, options=AnswerOptions(citations=top_k),
+                              policy=policy or self.policy, options=AnswerOptions(citations=top_k),
                               places=self.places)
 
     def _validate(self, query: str, top_k: int, doc_ids: Collection[str] | None,

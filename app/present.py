@@ -22,7 +22,18 @@ def citation_dict(citation: Citation) -> dict[str, object]:
     hit = hit_dict(citation.hit, citation.meta.title, citation.meta.source)
     del hit["rank"]
     return {"n": citation.n, **hit, "place": citation.meta.place, "date": citation.meta.date,
-            "quote": list(citation.quote)}
+            "quote": list(citation.quote), "answer_spans": answer_spans(citation)}
+
+
+def answer_spans(citation: Citation) -> list[dict[str, object]]:
+    """The exact answer items: source-file offsets, and the text they cover."""
+    chunk = citation.hit.chunk
+    found = []
+    for start, end in citation.spans:
+        left, right = chunk.text_offset(start), chunk.text_offset(end - 1)
+        text = chunk.text[left:right + 1] if left is not None and right is not None else ""
+        found.append({"start": start, "end": end, "text": text})
+    return found
 
 
 def answer_dict(answer: Answer) -> dict[str, object]:

@@ -52,11 +52,18 @@ class HitOut(Passage):
     rank: int
 
 
+class AnswerSpan(BaseModel):
+    start: int = Field(description="offset of the asked item (a number, date or name) in the original source file")
+    end: int
+    text: str = Field(description="the item itself, e.g. '466万元'")
+
+
 class CitationOut(Passage):
     n: int
     place: str
     date: str
     quote: list[str] = Field(description="sentences of this passage used in the answer")
+    answer_spans: list[AnswerSpan] = Field(description="the exact answer inside the quoted sentences")
 
 
 class AnswerResponse(BaseModel):

@@ -4,7 +4,7 @@ Nothing here imports a model, a vector library or a web framework; those come
 in through the protocols in `rag.protocols`.
 """
 
-from rag.answer.compose import AnswerOptions, compose_answer
+from rag.answer.compose import AnswerOptions, AnswerPolicy, compose_answer
 from rag.errors import DocumentError, IndexStateError, InputError, LawqaError
 from rag.evaluation.scoring import load_questions, metrics, run_question
 from rag.search.retriever import FusionWeights, Retriever
@@ -15,6 +15,7 @@ __all__ = [
     "SEARCH_MODES",
     "Answer",
     "AnswerOptions",
+    "AnswerPolicy",
     "Chunk",
     "Citation",
     "DocMeta",

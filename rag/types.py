@@ -59,6 +59,27 @@ class Chunk:
     clean_end: int
     label: str = ""  # statutes: "民法典 第五十四条"
     collection: str = "seeds"
+    # Where the text's characters sit in the source file, as (offset in text, source offset) at each
+    # jump; empty when the text is a verbatim slice starting at `start` (statutes). See source_offset.
+    origin_runs: tuple[tuple[int, int], ...] = ()
+
+    def source_offset(self, offset: int) -> int:
+        """The source-file offset of character `offset` of `text`."""
+        base, source = 0, self.start
+        for run_start, run_source in self.origin_runs:
+            if run_start > offset:
+                break
+            base, source = run_start, run_source
+        return source + offset - base
+
+    def text_offset(self, source_offset: int) -> int | None:
+        """The offset in `text` of the character at `source_offset` of the source file, if it is in the text."""
+        runs = self.origin_runs or ((0, self.start),)
+        for (run_start, run_source), next_start in zip(runs, [*(r[0] for r in runs[1:]), len(self.text)],
+                                                       strict=True):
+            if run_source <= source_offset < run_source + next_start - run_start:
+                return run_start + source_offset - run_source
+        return None
 
 
 @dataclass(frozen=True)
@@ -74,12 +95,17 @@ class Hit:
 
 @dataclass(frozen=True)
 class Citation:
-    """A numbered source of an answer; `quote` holds the sentences used from it."""
+    """A numbered source of an answer; `quote` holds the sentences used from it.
+
+    `spans` are the exact answer items (the asked number, date or name) in the quoted
+    sentences, as [start, end) offsets into the source file like the chunk's own.
+    """
 
     n: int
     hit: Hit
     meta: DocMeta
     quote: tuple[str, ...] = field(default_factory=tuple)
+    spans: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

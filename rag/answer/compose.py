@@ -1,10 +1,20 @@
-"""Extractive answers: the sentences of the top passages that answer the question.
+"""Extractive answers: the sentences of the top passages that answer what was asked.
 
-Sentences of the first few passages are scored by coverage of the question
-(see evidence) plus a prior for the passage's rank; the best few become the
-answer, each followed by its citation number. Sentences that miss a year the
-question names are not candidates. When no candidate is left or confidence is
-below the threshold, the answer says so and still lists the nearest passages.
+1. The question is analysed (`rag.answer.question`): what kind of item it asks
+   for (a count in 家, a date, a person ...) and what that item is about.
+2. Sentences of the first few passages are candidates unless they are headings
+   or miss a year or place the question names (`rag.answer.candidates`).
+3. A candidate answers only when it holds an item of the asked kind whose clause
+   names the asked thing (focus coverage >= `AnswerPolicy.focus`), and the
+   answer's confidence (relevance x coverage, `rag.answer.evidence`) clears
+   `AnswerPolicy.confidence`.
+4. Otherwise the answer is honest about what is missing: the topic is found but
+   not the asked item ("资料提到了……[1]，但没有给出……"), or the item exists for
+   another place or year than the one asked, or nothing relevant is found.
+   All three count as abstaining.
+
+Citations are numbered in reading order: the passages quoted, in the order the
+answer quotes them, then the other passages by rank.
 """
 
 from __future__ import annotations
@@ -12,11 +22,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.answer.evidence import Evidence, EvidenceScorer, scope_text
-from rag.ingest.catalog import place_names
-from rag.text.normalize import years
-from rag.text.sentences import split_sentences
-from rag.texts import NOT_FOUND
+from rag import texts
+from rag.answer.candidates import Candidate, rank_sentences
+from rag.answer.evidence import Evidence, EvidenceScorer
+from rag.answer.question import Asked, analyse
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
 WHOLE_ARTICLE_CHARS = 400
@@ -31,45 +40,11 @@ class AnswerOptions:
 
 
 @dataclass(frozen=True)
-class Candidate:
-    hit_index: int
-    position: int  # sentence number within the passage
-    sentence: str
-    coverage: float
-    score: float  # coverage plus the passage's rank prior
+class AnswerPolicy:
+    """The answer step's two thresholds, chosen by cross-validation (`lawqa calibrate`)."""
 
-
-def rank_sentences(
-    question: str, hits: Sequence[Hit], metas: dict[str, DocMeta], scorer: EvidenceScorer,
-    places: frozenset[str] = frozenset(),
-) -> list[Candidate]:
-    """Scored sentences that honour the years and places the question names."""
-    asked_years = years(question)
-    asked_places = {place for place in places if place in question}
-    top = hits[0].score if hits else 0.0
-    candidates = []
-    for i, hit in enumerate(hits):
-        meta = metas[hit.chunk.doc_id]
-        scope = scope_text(hit, meta)
-        unplaced = _unmatched_places(asked_places, meta)
-        prior = scorer.rank_prior(hit, top)
-        for position, sentence in enumerate(split_sentences(hit.chunk.text)):
-            context = f"{sentence} {scope}"
-            if asked_years <= years(context) and (not unplaced or any(p in context for p in unplaced)):
-                coverage = scorer.coverage(question, sentence)
-                candidates.append(Candidate(i, position, sentence, coverage, coverage + prior))
-    return sorted(candidates, key=lambda c: -c.score)
-
-
-def _unmatched_places(asked: set[str], meta: DocMeta) -> set[str]:
-    """Places named in the question that a sentence must mention itself, since its document is not about them.
-
-    A report answers for the places it is about ("那坦洲呢？" is not answered from 鹤山's report);
-    statutes apply wherever they are in force, so they are never ruled out by place.
-    """
-    if not asked or meta.kind == "statute" or asked & set(place_names(meta.place)):
-        return set()
-    return asked
+    confidence: float = 0.09  # relevance x coverage below this: the documents do not answer
+    focus: float = 0.3  # share of the asked thing that the answering clause must name
 
 
 def compose_answer(
@@ -79,24 +54,66 @@ def compose_answer(
     scorer: EvidenceScorer,
     *,
     mode: SearchMode,
-    threshold: float,
+    policy: AnswerPolicy = AnswerPolicy(),
     options: AnswerOptions = AnswerOptions(),
     places: frozenset[str] = frozenset(),
 ) -> Answer:
     """`places` are the place names the collection knows; a question naming one must be answered for it."""
     shown = list(hits[: options.citations])
-    candidates = rank_sentences(question, shown[: options.passages_read], metas, scorer, places)
-    evidence = _evidence(question, shown, candidates, metas, scorer)
-    chosen = _choose(candidates, options) if candidates and evidence.confidence >= threshold else []
-    quotes: dict[int, list[str]] = {}
-    for candidate in chosen:
-        quotes.setdefault(candidate.hit_index, []).append(candidate.sentence)
+    asked = analyse(question)
+    found = rank_sentences(question, asked, shown[: options.passages_read], metas, scorer, places)
+    answering = [c for c in found.candidates if answers(c, asked, policy)]
+    evidence = _evidence(question, shown, answering or found.candidates, metas, scorer)
+    if answering and evidence.confidence >= policy.confidence:
+        chosen = _choose(answering, options)
+        return _answer(question, shown, metas, chosen, _quote(chosen, shown), False, mode, evidence)
+    if found.candidates and evidence.confidence >= policy.confidence:
+        topic = found.candidates[0]
+        text = texts.PARTIAL_ANSWER.format(sentence=topic.sentence.rstrip("。；;"), n=1, missing=_missing(asked))
+        return _answer(question, shown, metas, [topic], text, True, mode, evidence)
+    elsewhere = [c for c in found.blocked if answers(c, asked, policy)]
+    if elsewhere:
+        other = elsewhere[0]
+        title = metas[shown[other.hit_index].chunk.doc_id].title
+        text = texts.OTHER_SCOPE.format(title=title, sentence=other.sentence, n=1)
+        return _answer(question, shown, metas, [other], text, True, mode, evidence)
+    return _answer(question, shown, metas, [], texts.NOT_FOUND, True, mode, evidence)
+
+
+def answers(candidate: Candidate, asked: Asked, policy: AnswerPolicy) -> bool:
+    """Holds an item of the asked kind about the asked thing (kinds without an item: any sentence)."""
+    if not asked.wants_item:
+        return True
+    # A name of the asked class (哪个镇 -> 龙口镇) is specific enough; its description is often paraphrased.
+    return candidate.item is not None and (asked.kind == "entity" or candidate.focus >= policy.focus)
+
+
+def _answer(question: str, shown: list[Hit], metas: dict[str, DocMeta], chosen: list[Candidate], text: str,
+            abstained: bool, mode: SearchMode, evidence: Evidence) -> Answer:
+    """The answer with its citations renumbered in reading order (text written with [n] = hit index + 1)."""
+    order = list(dict.fromkeys(c.hit_index for c in chosen))
+    order += [i for i in range(len(shown)) if i not in order]
+    number = {hit_index: n for n, hit_index in enumerate(order, start=1)}
+    if not abstained:
+        text = _renumber(text, number)
     citations = tuple(
-        Citation(n, hit, metas[hit.chunk.doc_id], tuple(quotes.get(n - 1, ())))
-        for n, hit in enumerate(shown, start=1)
+        Citation(number[i], shown[i], metas[shown[i].chunk.doc_id],
+                 tuple(c.sentence for c in chosen if c.hit_index == i),
+                 tuple(c.source_item(shown[i].chunk) for c in chosen if c.hit_index == i and c.item is not None))
+        for i in order
     )
-    text = _quote(chosen, shown) or NOT_FOUND
-    return Answer(question, text, not chosen, citations, mode, round(evidence.confidence, 4))
+    return Answer(question, text, abstained, citations, mode, round(evidence.confidence, 4))
+
+
+def _renumber(text: str, number: dict[int, int]) -> str:
+    for hit_index in sorted(number, reverse=True):  # [10] before [1]
+        text = text.replace(f"[[{hit_index + 1}]]", f"[{number[hit_index]}]")
+    return text
+
+
+def _missing(asked: Asked) -> str:
+    what = texts.ASKED_ITEM.get(asked.kind, texts.ASKED_ITEM["other"])
+    return f"{asked.focus}{what}" if asked.focus and asked.wants_item else what
 
 
 def _evidence(question: str, shown: list[Hit], candidates: list[Candidate], metas: dict[str, DocMeta],
@@ -109,22 +126,36 @@ def _evidence(question: str, shown: list[Hit], candidates: list[Candidate], meta
 
 
 def _quote(chosen: list[Candidate], shown: list[Hit]) -> str:
-    """Sentences with their citation numbers.
+    """Sentences with their citation numbers, as [[hit index + 1]] until renumbered.
 
-    A statute is quoted with its label, and a short article whole: its clauses
+    A statute is quoted with its label once, and a short article whole: its clauses
     qualify each other (试用期不得超过一个月；……不得超过六个月), so a lone clause misleads.
     """
     parts, quoted = [], set()
     for c in chosen:
         chunk = shown[c.hit_index].chunk
+        marker = f"[[{c.hit_index + 1}]]"
         if chunk.label and len(chunk.text) <= WHOLE_ARTICLE_CHARS:
             if c.hit_index not in quoted:
-                parts.append(f"{chunk.label}：{chunk.text.strip()}[{c.hit_index + 1}]")
+                parts.append(f"{statute_label(chunk.label)}：{article_body(chunk.text)}{marker}")
         else:
-            opener = f"{chunk.label}：" if chunk.label and c.hit_index not in quoted else ""
-            parts.append(f"{opener}{c.sentence}[{c.hit_index + 1}]")
+            opener = f"{statute_label(chunk.label)}：" if chunk.label and c.hit_index not in quoted else ""
+            parts.append(f"{opener}{c.sentence}{marker}")
         quoted.add(c.hit_index)
     return "".join(parts)
+
+
+def statute_label(label: str) -> str:
+    """"劳动合同法 第十九条" -> "《劳动合同法》第十九条", as lawyers cite."""
+    law, _, article = label.rpartition(" ")
+    return f"《{law}》{article}" if law else label
+
+
+def article_body(text: str) -> str:
+    """The article without its leading "第十九条": the label already says it."""
+    head, _, rest = text.strip().partition(" ")
+    numbered = head.startswith("第") and head.endswith(("条", "条之一", "条之二"))
+    return rest.strip() if numbered and rest else text.strip()
 
 
 def _choose(candidates: list[Candidate], options: AnswerOptions) -> list[Candidate]:

@@ -69,6 +69,12 @@ class EvidenceScorer:
         bigram_share = len(bigrams & _bigrams(text)) / len(bigrams) if bigrams else 0.0
         return TERM_SHARE * term_share + (1 - TERM_SHARE) * bigram_share
 
+    def head(self, phrase: str) -> str:
+        """The phrase's last word of two or more characters: the head noun of "行政复议纠错率" is 纠错率."""
+        words = [w for w in self._tokenizer.tokens(phrase) if len(w) >= 2]
+        # jieba's search mode yields sub-words first and the whole word after them: keep the longest at the end.
+        return max(reversed(words), key=lambda w: (phrase.rfind(w) + len(w), len(w)), default="")
+
     @staticmethod
     def rank_prior(hit: Hit, top_score: float) -> float:
         return RANK_PRIOR * (hit.score / top_score) if top_score > 0 else 0.0

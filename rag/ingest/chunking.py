@@ -99,5 +99,6 @@ def chunk_report(
                 chunk_id=f"{doc_id}#{len(chunks)}", doc_id=doc_id, text=text.text[start:end],
                 section=section.path, start=source_start, end=source_end,
                 clean_start=start, clean_end=end, collection=collection,
+                origin_runs=text.origin_runs(start, end),
             ))
     return text, chunks

@@ -87,7 +87,9 @@ def read_documents(directory: Path) -> list[Document]:
 
 
 def read_chunks(directory: Path) -> list[Chunk]:
-    return [Chunk(**{**row, "section": tuple(row["section"])}) for row in _read_jsonl(directory / "chunks.jsonl")]
+    return [Chunk(**{**row, "section": tuple(row["section"]),
+                     "origin_runs": tuple(map(tuple, row.get("origin_runs", ())))})
+            for row in _read_jsonl(directory / "chunks.jsonl")]
 
 
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:

@@ -55,6 +55,18 @@ class MappedText:
             converted = "".join(c if len(c) == 1 else ch for c, ch in zip(singles, self.text, strict=True))
         return MappedText(converted, self.origin)
 
+    def origin_runs(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        """The map of text[start:end] back to the source, kept only where it jumps.
+
+        (offset within the slice, source offset) wherever a character does not follow
+        its predecessor in the source: a few dozen pairs for a passage, not one per character.
+        """
+        runs = []
+        for i in range(start, end):
+            if i == start or self.origin[i] != self.origin[i - 1] + 1:
+                runs.append((i - start, self.origin[i]))
+        return tuple(runs)
+
     def source_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the original file covering clean characters [start, end)."""
         if start >= end:

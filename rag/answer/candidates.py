@@ -1,0 +1,129 @@
+"""Candidate answer sentences from the top passages, scored and checked against the question.
+
+A sentence is a candidate unless it is a heading (a heading names a topic, it
+never answers) or it misses a year or a place the question names; those that
+miss only the year or place are kept apart as `blocked`, so the answer can say
+that the asked item exists for another place or year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.answer.evidence import EvidenceScorer, scope_text
+from rag.answer.items import Span, clause_of, find_items
+from rag.answer.question import Asked
+from rag.ingest.catalog import place_names
+from rag.ingest.headings import classify_heading
+from rag.text.normalize import years
+from rag.text.sentences import sentence_spans
+from rag.types import Chunk, DocMeta, Hit
+
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_index: int
+    position: int  # sentence number within the passage
+    sentence: str
+    coverage: float  # of the whole question
+    score: float  # coverage plus the passage's rank prior
+    offset: int = 0  # where the sentence starts in the passage text
+    item: Span | None = None  # the asked item inside the sentence
+    focus: float = 0.0  # how much of the asked thing the item's clause names
+
+    def source_item(self, chunk: Chunk) -> tuple[int, int]:
+        """The item's [start, end) in the source file."""
+        assert self.item is not None
+        start, end = self.offset + self.item[0], self.offset + self.item[1]
+        return chunk.source_offset(start), chunk.source_offset(end - 1) + 1
+
+
+@dataclass(frozen=True)
+class Found:
+    candidates: list[Candidate]  # best first
+    blocked: list[Candidate]  # would be candidates but for a year or place the question names
+
+
+def rank_sentences(
+    question: str, asked: Asked, hits: Sequence[Hit], metas: dict[str, DocMeta], scorer: EvidenceScorer,
+    places: frozenset[str] = frozenset(),
+) -> Found:
+    asked_places = {place for place in places if place in question}
+    focus = _strip(asked.focus, asked_places)
+    top = hits[0].score if hits else 0.0
+    candidates: list[Candidate] = []
+    blocked: list[Candidate] = []
+    for i, hit in enumerate(hits):
+        meta = metas[hit.chunk.doc_id]
+        scope = scope_text(hit, meta)
+        unplaced = _unmatched_places(asked_places, meta)
+        prior = scorer.rank_prior(hit, top)
+        for position, (start, end) in enumerate(sentence_spans(hit.chunk.text)):
+            sentence = hit.chunk.text[start:end]
+            if is_heading(sentence, hit.chunk):
+                continue
+            coverage = scorer.coverage(question, sentence)
+            item, focus_share = _best_item(sentence, asked, focus, scorer)
+            candidate = Candidate(i, position, sentence, coverage, coverage + prior, start, item, focus_share)
+            context = f"{sentence} {scope}"
+            in_scope = asked.years <= years(context) and (not unplaced or any(p in context for p in unplaced))
+            (candidates if in_scope else blocked).append(candidate)
+    return Found(sorted(candidates, key=lambda c: -c.score), sorted(blocked, key=lambda c: -c.score))
+
+
+def is_heading(sentence: str, chunk: Chunk) -> bool:
+    """A section heading, numbered heading or unterminated title line."""
+    bare = sentence.strip()
+    if bare in chunk.section or any(bare and bare in heading for heading in chunk.section):
+        return True
+    if classify_heading(bare) not in ("text", "h3") and not _SENTENCE_END.search(bare):
+        return True
+    return not _SENTENCE_END.search(bare) and len(bare) <= 30 and len(chunk.text.strip()) > len(bare) + 10
+
+
+def _best_item(sentence: str, asked: Asked, focus: str, scorer: EvidenceScorer) -> tuple[Span | None, float]:
+    """The item whose clause best names the focus, and that share; without an item, the sentence's share."""
+    items = find_items(sentence, asked)
+    if not focus:
+        return (items[0] if items else None), 1.0
+    if not items:
+        return None, scorer.coverage(focus, sentence)
+    head = scorer.head(focus)
+    scored = [(_focus_share(focus, head, _window(sentence, item), scorer), item) for item in items]
+    share, item = max(scored, key=lambda pair: pair[0])
+    return item, share
+
+
+def _focus_share(focus: str, head: str, window: str, scorer: EvidenceScorer) -> float:
+    """Half for the focus as a whole, half for its head noun, which decides what is counted."""
+    whole = scorer.coverage(focus, window)
+    return (whole + scorer.coverage(head, window)) / 2 if head else whole
+
+
+def _window(sentence: str, item: Span) -> str:
+    """The item's clause and its neighbours, which often name the subject ("执结欠薪案件73件,为……466万元")."""
+    start, end = clause_of(sentence, item)
+    before = clause_of(sentence, (start - 1, start - 1))[0] if start > 0 else start
+    after = clause_of(sentence, (end + 1, end + 1))[1] if end + 1 < len(sentence) else end
+    return sentence[before:after]
+
+
+def _strip(focus: str, asked_places: set[str]) -> str:
+    for place in asked_places:
+        focus = focus.replace(place, "")
+    return focus
+
+
+def _unmatched_places(asked: set[str], meta: DocMeta) -> set[str]:
+    """Places named in the question that a sentence must mention itself, since its document is not about them.
+
+    A report answers for the places it is about ("那坦洲呢？" is not answered from 鹤山's report);
+    statutes apply wherever they are in force, so they are never ruled out by place.
+    """
+    if not asked or meta.kind == "statute" or asked & set(place_names(meta.place)):
+        return set()
+    return asked

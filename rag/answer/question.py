@@ -1,0 +1,163 @@
+"""What a question asks for: the kind of item, its unit, and what it is about.
+
+"坦洲镇有多少家律师事务所？" asks for a quantity counted in 家 (institutions), about
+律师事务所; "行政复议决定多少日内作出？" asks for a period in days; "谁负责……" for a
+person. The answer step uses this to accept only sentences that hold an item of
+the asked kind about the asked thing (see `rag.answer.items`), instead of any
+sentence that merely shares the topic.
+
+Pure and rule-based: the rules are the question words of Chinese (多少/几 + measure
+word, 哪一年, 谁, 哪些, 是否 ...), not anything learned from a question file.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from rag.text.normalize import normalise, years
+
+AskKind = Literal["quantity", "date", "period", "person", "entity", "list", "yes_no", "definition", "procedure",
+                  "other"]
+
+# Measure words and units, grouped by what they count. A sentence's number answers a quantity
+# question when its unit is in the same group as the asked one; 个 is generic and fits any count.
+UNIT_GROUPS: dict[str, tuple[str, ...]] = {
+    "institution": ("家", "所", "个"),
+    "case": ("件", "宗", "起", "个", "宗次", "项", "条"),
+    "person": ("人次", "人", "名", "位", "户", "个"),
+    "event": ("次", "场", "期", "批", "项", "个", "轮", "堂", "课", "件"),
+    "score": ("分",),
+    "place": ("个", "处", "座", "村", "镇"),
+    "document": ("份", "篇", "条", "部", "本", "册", "个"),
+    "percent": ("%", "％", "成", "个百分点"),
+    "money": ("亿元", "万元", "千元", "元", "万"),
+    "days": ("个工作日", "工作日", "天", "日"),
+    "months": ("个月", "月"),
+    "years": ("年",),
+    "hours": ("小时", "分钟"),
+    "area": ("平方米", "亩", "公顷", "平方公里"),
+}
+_MONEY_WORDS = ("钱", "金额", "资金", "经费", "工钱", "报酬", "赔偿", "费用", "罚款", "投入", "补贴", "工资", "款")
+_PERCENT_WORDS = ("率", "比例", "占比", "比重", "百分之", "占多少")
+_PERIOD_WORDS = ("多久", "多长时间", "期限", "时限", "几天", "几日", "多少天", "多少日", "几个月", "多少个月",
+                 "几年", "多少年")
+_ALL_UNITS = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len, reverse=True)
+_QUANTITY = re.compile(rf"(?:多少|几|多大)({'|'.join(map(re.escape, _ALL_UNITS))})?")
+_DATE = re.compile(r"哪一年|哪年|哪一天|哪天|何时|什么时候|什么时间|几月|何年|哪个月|起施行|哪一日|生效")
+_PERSON = re.compile(r"谁|哪位|姓名|(?:局长|书记|主任|镇长|县长|市长|区长|院长|所长|负责人|主席)(?:是|叫)")
+_ENTITY = re.compile(r"哪个|哪一个|哪家|哪些|什么名字|叫什么|名称|什么平台|什么机构|什么部门|哪里|哪儿|何处|什么")
+_LIST = re.compile(r"哪些|包括|有哪几|哪几")
+_YES_NO = re.compile(r"是否|有没有|能不能|可不可以|可以.{0,12}吗|合法吗|算不算|是不是|会不会|要不要|吗[？?。]?$")
+_DEFINITION = re.compile(r"什么是|是什么意思|指什么|是指|含义|定义")
+_PROCEDURE = re.compile(r"怎么|如何|怎样|流程|程序|步骤|手续")
+# Classes of names an entity question may ask for ("哪个镇" -> a name ending in 镇).
+_ENTITY_CLASSES = ("街道", "镇", "村", "区", "县", "市", "省", "部门", "单位", "机构", "机关", "平台", "窗口", "中心",
+                   "法院", "委员会", "小组", "组织", "学堂", "工程")
+_ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|什么)({'|'.join(_ENTITY_CLASSES)})")
+_ORDINAL = re.compile(r"第几")
+_CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|增长|减少)了?(?:多少|几)")
+_UNIT_AFTER = re.compile(rf"^(?:{'|'.join(map(re.escape, _ALL_UNITS))})")
+_WH = re.compile(r"多长时间|多久|多长|多大|多少|几|哪一年|哪年|哪个|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否"
+                 r"|有没有|能不能|吗|呢")
+_NOT_FOCUS = re.compile(r"[\W_\d]+|是|有|了|的|在|共|一共|总共|全年|今年|去年|分别|请问|一下|年度|年")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The analysis of one question."""
+
+    kind: AskKind
+    units: tuple[str, ...] = ()  # units an answering number may carry; () = any
+    entity_class: str = ""  # "镇" for 哪个镇, "部门" for 哪个部门
+    focus: str = ""  # the words around the question word: what is counted or described
+    years: frozenset[str] = frozenset()
+
+    @property
+    def wants_item(self) -> bool:
+        """Kinds whose answer is a specific item that a sentence must contain."""
+        return self.kind in ("quantity", "date", "period", "person") or bool(self.entity_class)
+
+
+def analyse(question: str) -> Asked:
+    text = normalise(question).strip()
+    focus = _focus(text)
+    asked_years = frozenset(years(text))
+    kind, units = _kind(text)
+    entity_class = ""
+    if kind == "entity":
+        match = _ENTITY_CLASS.search(text)
+        entity_class = match.group(1) if match else ""
+    return Asked(kind, units, entity_class, focus, asked_years)
+
+
+def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
+    if _DEFINITION.search(text):
+        return "definition", ()
+    if any(word in text for word in _PERIOD_WORDS) or re.search(r"(?:多少|几)(?:个)?(?:工作日|天|日|月)内", text):
+        return "period", _period_units(text)
+    if _ORDINAL.search(text):
+        return "quantity", ("ordinal",)
+    quantity = _QUANTITY.search(text)
+    if quantity and not _LIST.search(text):
+        return "quantity", _quantity_units(text, quantity.group(1) or "")
+    if _DATE.search(text):
+        return "date", ()
+    if _PERSON.search(text):
+        return "person", ()
+    if _LIST.search(text):
+        return "list", ()
+    if _YES_NO.search(text):
+        return "yes_no", ()
+    if _PROCEDURE.search(text):
+        return "procedure", ()
+    if _ENTITY.search(text):
+        return "entity", ()
+    return "other", ()
+
+
+def _quantity_units(text: str, unit: str) -> tuple[str, ...]:
+    if _CHANGE.search(text):  # "同比降了多少": a share or an amount, whatever the topic's unit
+        return ()
+    if unit in ("%", "％") or any(word in text for word in _PERCENT_WORDS):
+        return UNIT_GROUPS["percent"]
+    if unit in UNIT_GROUPS["money"] or any(word in text for word in _MONEY_WORDS):
+        return UNIT_GROUPS["money"]
+    if not unit or unit == "个":
+        return ()
+    groups = [group for group in UNIT_GROUPS.values() if unit in group]
+    return tuple(dict.fromkeys(u for group in groups for u in group))
+
+
+def _period_units(text: str) -> tuple[str, ...]:
+    if "月" in text:
+        return UNIT_GROUPS["months"] + UNIT_GROUPS["days"] + UNIT_GROUPS["years"]
+    if ("年" in text and "几年" in text) or "多少年" in text:
+        return UNIT_GROUPS["years"] + UNIT_GROUPS["months"]
+    return UNIT_GROUPS["days"] + UNIT_GROUPS["months"] + UNIT_GROUPS["years"] + UNIT_GROUPS["hours"]
+
+
+def _focus(text: str) -> str:
+    """What the asked item is about: the words after the question word, else those just before it.
+
+    "坦洲镇有多少家律师事务所" -> 律师事务所 (the thing counted); "鹤山行政复议案件的纠错率是多少"
+    -> 纠错率 (the words after the last 的 before the question word). Of several clauses, the last
+    one that asks decides.
+    """
+    clauses = [c for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
+    asking = [c for c in clauses if _WH.search(c)] or clauses or [text]
+    clause = asking[-1]
+    wh = _WH.search(clause)
+    if wh is None:
+        return _clean_focus(clause)
+    after = _clean_focus(_UNIT_AFTER.sub("", clause[wh.end():]))
+    if len(after) >= 2:
+        return after
+    before = _clean_focus(clause[: wh.start()])
+    tail = _clean_focus(clause[: wh.start()].split("的")[-1])
+    return tail if len(tail) >= 2 else before
+
+
+def _clean_focus(text: str) -> str:
+    return _NOT_FOCUS.sub("", _WH.sub("", text))

@@ -1,0 +1,97 @@
+"""Question analysis and answer checking on small made-up cases (a report of 青禾县, which does not exist)."""
+
+from rag.answer.compose import AnswerPolicy, compose_answer
+from rag.answer.evidence import EvidenceScorer
+from rag.answer.items import find_items
+from rag.answer.question import analyse
+from rag.text.tokenize import Tokenizer
+from rag.types import Chunk, DocMeta, Hit
+
+META = {"qh": DocMeta(title="青禾县司法局2023年工作总结", place="某省某市青禾县", date="2024-01-10")}
+POLICY = AnswerPolicy(confidence=0.05, focus=0.4)  # the mechanism under a strict policy
+
+
+def hits(*texts: str, section: tuple[str, ...] = ("一、工作情况",)) -> list[Hit]:
+    found, at = [], 0
+    for i, text in enumerate(texts):
+        chunk = Chunk(f"qh#{i}", "qh", text, section, at, at + len(text), at, at + len(text))
+        found.append(Hit(chunk, 1.0 - i * 0.1, i + 1, 0.95, 5.0))
+        at += len(text) + 1
+    return found
+
+
+def answer(question: str, *texts: str, section: tuple[str, ...] = ("一、工作情况",)):  # type: ignore[no-untyped-def]
+    scorer = EvidenceScorer(Tokenizer(), lambda term: 1.0)
+    return compose_answer(question, hits(*texts, section=section), META, scorer, mode="hybrid", policy=POLICY)
+
+
+def test_question_kinds_units_and_focus() -> None:
+    firms = analyse("青禾县有多少家律师事务所？")
+    assert (firms.kind, firms.focus) == ("quantity", "律师事务所") and "家" in firms.units
+    assert analyse("不服处罚决定的，多少日内可以申请复议？").kind == "period"
+    assert "%" in analyse("青禾县行政复议的纠错率是多少？").units
+    assert analyse("青禾县行政复议的纠错率是多少？").focus == "纠错率"
+    assert analyse("这个办法什么时候开始施行？").kind == "date"
+    assert analyse("青禾县司法局局长是谁？").kind == "person"
+    assert analyse("调解委员会包括哪些成员单位？").kind == "list"
+    assert analyse("村里能不能自己收取调解费？").kind == "yes_no"
+    assert analyse("青禾县在全市排第几名？").units == ("ordinal",)
+    town = analyse("青禾县哪个镇率先建成了法治广场？")
+    assert (town.kind, town.entity_class) == ("entity", "镇")
+
+
+def test_items_of_the_asked_kind() -> None:
+    sentence = "全年受理复议案件9宗，纠错率3.5%，平均办理期限45天。"
+    assert [sentence[a:b] for a, b in find_items(sentence, analyse("纠错率是多少？"))] == ["3.5%"]
+    assert [sentence[a:b] for a, b in find_items(sentence, analyse("平均要办多少天？"))] == ["45天"]
+    assert [sentence[a:b] for a, b in find_items(sentence, analyse("受理了几宗案件？"))] == ["9宗"]
+    assert find_items("2023年制定出台物业管理办法。", analyse("办法哪一年出台的？")) != []
+
+
+def test_a_total_over_several_kinds_does_not_answer_a_count_of_one_kind() -> None:
+    result = answer("青禾县有多少家律师事务所？", "全县共有法律服务机构和个人1350个，覆盖所有乡镇。")
+    assert result.abstained and "没有给出" in result.text and result.text.startswith("资料提到了")
+
+
+def test_a_count_on_the_topic_does_not_answer_a_time_limit() -> None:
+    result = answer("不服行政复议决定，多少日内可以起诉？", "全年受理行政复议案件9宗，全部依法审结。")
+    assert result.abstained
+
+
+def test_another_figure_about_the_town_does_not_answer() -> None:
+    result = answer("青禾县行政复议纠错率是多少？",
+                    "青禾县全年受理行政复议案件9宗，调解成功率达98%的人民调解工作得到肯定。")
+    assert result.abstained
+
+
+def test_a_sentence_that_only_names_a_regulation_does_not_say_when_it_took_effect() -> None:
+    result = answer("《青禾县物业管理办法》什么时候开始施行？", "推动制定《青禾县物业管理办法》，规范物业服务。")
+    assert result.abstained
+
+
+def test_an_opening_sentence_does_not_name_a_person() -> None:
+    result = answer("青禾县司法局局长是谁？", "2023年，青禾县司法局在县委县政府的坚强领导下，各项工作取得新成效。")
+    assert result.abstained
+
+
+def test_the_answering_item_is_quoted_and_its_span_given() -> None:
+    result = answer("青禾县有多少家律师事务所？", "全县有律师事务所12家，执业律师86人。")
+    assert not result.abstained and "12家" in result.text
+    citation = result.citations[0]
+    start, end = citation.spans[0]
+    assert citation.hit.chunk.text[start - citation.hit.chunk.start:end - citation.hit.chunk.start] == "12家"
+
+
+def test_a_heading_is_never_an_answer_sentence() -> None:
+    result = answer("青禾县法律援助工作怎么样？", "法律援助工作\n全年办理法律援助案件120件，挽回经济损失300万元。",
+                    section=("二、法律援助工作",))
+    assert not result.abstained and "法律援助工作\n" not in result.text and "120件" in result.text
+
+
+def test_citations_run_in_reading_order_without_gaps() -> None:
+    result = answer("青禾县有多少家律师事务所和多少名执业律师？",
+                    "全年开展普法活动30场。", "全县有律师事务所12家。", "执业律师86人，同比增长5%。")
+    assert not result.abstained
+    numbers = [int(n) for n in __import__("re").findall(r"\[(\d+)\]", result.text)]
+    assert numbers == sorted(numbers) and numbers[0] == 1
+    assert sorted(c.n for c in result.citations) == list(range(1, len(result.citations) + 1))
