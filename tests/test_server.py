@@ -16,7 +16,7 @@ from app.config import Settings
 from app.engine import Engine
 from app.routes.pages import render_document
 from app.server import create_app, serve, serve_in_thread
-from app.ui import highlight, md_escape, render_reply
+from app.ui import highlight, plain, render_reply
 from rag.errors import IndexStateError
 from rag.types import Answer, DocMeta, Document
 from tests.conftest import DEV
@@ -125,12 +125,12 @@ def test_overlapping_quotes_share_one_mark() -> None:
     assert highlight("甲乙丙丁", ("甲乙", "乙丙", "不在")) == '<mark class="lq-quote">甲乙丙</mark>丁'
 
 
-def test_chat_text_is_markdown_escaped() -> None:
-    assert md_escape("<b>[链接](javascript:x)</b>") == r"\<b\>\[链接\]\(javascript\:x\)\<\/b\>"
+def test_chat_replies_are_plain_text() -> None:
+    """Markdown rendering is off: the reply is the text people read, copy and hear, markup included as text."""
     answer = Answer("q", f"{EVIL}[1]", False, (), "hybrid", 1.0)
     reply = render_reply(answer, "那坦洲呢<img>", "坦洲<img>")
-    assert r"<strong>\[1\]</strong>" in reply
-    assert "<" not in reply.replace("\\<", "").replace("<strong>", "").replace("</strong>", "")
+    assert reply.startswith(f"{EVIL}[1]") and "\\" not in reply and "<strong>" not in reply
+    assert plain("鹤山\ud83d") == "鹤山\ufffd"
 
 
 def test_the_document_page_is_escaped() -> None:
