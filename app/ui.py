@@ -27,6 +27,7 @@ from app.config import Settings
 from app.deps import Runtime
 from app.engine import available_collections
 from app.followup import rewrite
+from app.gradio_guard import GradioGuard
 from app.present import section_label
 from rag import texts
 from rag.errors import LawqaError
@@ -37,7 +38,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"]
 CSS_PATH = Path(__file__).parent / "static" / "lawqa.css"
 JS_PATH = Path(__file__).parent / "static" / "lawqa.js"
-UPLOAD_LIMIT = "10mb"  # Gradio's own limit; the chat itself uploads nothing
+UPLOAD_LIMIT_MB = 10  # the chat itself uploads nothing; documents for a knowledge base fit in this
 
 
 def esc(text: str) -> str:
@@ -180,7 +181,10 @@ def mount_ui(app: FastAPI, runtime: Runtime, settings: Settings) -> FastAPI:
                            font_mono=["ui-monospace", "Consolas", "monospace"]).set(
         button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white")
-    gr.mount_gradio_app(app, build_ui(runtime, settings), path="/", footer_links=[], run_history=False,
+    demo = build_ui(runtime, settings)
+    app.add_middleware(GradioGuard, fn_indexes=demo.fns, upload_limit=UPLOAD_LIMIT_MB << 20,
+                       admin_token=getattr(settings, "admin_token", None))
+    gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False,
                         theme=theme, css_paths=[CSS_PATH], js=page_script(),
-                        max_file_size=UPLOAD_LIMIT, ssr_mode=False, mcp_server=False)
+                        max_file_size=f"{UPLOAD_LIMIT_MB}mb", ssr_mode=False, mcp_server=False)
     return app

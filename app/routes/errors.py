@@ -17,7 +17,6 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import ui_texts
@@ -117,12 +116,22 @@ def install_method_guard(app: FastAPI) -> None:
     Without it a method a route does not take falls through to the chat's mount and gets 404.
     """
     allowed: dict[str, set[str]] = {}
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            allowed.setdefault(route.path, set()).update(route.methods or ())
+    for path, methods in _declared(app):
+        allowed.setdefault(path, set()).update(methods)
     for path, methods in allowed.items():
         allow = ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
         app.add_api_route(path, _not_allowed(allow), methods=sorted(_METHODS - methods), include_in_schema=False)
+
+
+def _declared(app: FastAPI) -> list[tuple[str, set[str]]]:
+    """(path, methods) of every route, routers included (FastAPI >= 0.16x nests them, older ones flatten)."""
+    try:
+        from fastapi.routing import iter_route_contexts  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        routes: list[Any] = list(app.routes)
+    else:
+        routes = list(iter_route_contexts(app.routes))
+    return [(route.path, set(route.methods)) for route in routes if getattr(route, "methods", None) and route.path]
 
 
 def _not_allowed(allow: str) -> Callable[[], Awaitable[JSONResponse]]:
