@@ -106,8 +106,7 @@ class Engine:
 
     def _validate(self, query: str, top_k: int, doc_ids: Collection[str] | None,
                   collections: Sequence[str] | None) -> list[str]:
-        if not _encodable(query, *(doc_ids or ()), *(collections or ())):
-            raise InputError(texts.BROKEN_CHARACTERS)
+        require_intact(query, *(doc_ids or ()), *(collections or ()))
         if not query or not query.strip():
             raise InputError(texts.EMPTY_QUESTION)
         if len(query) > self.settings.max_question_chars:
@@ -125,9 +124,11 @@ class Engine:
         return chosen
 
 
-def _encodable(*values: str) -> bool:
-    """False for text with a lone surrogate (JSON "\\ud83d", undecodable argv bytes): nothing can encode it."""
-    return not any(0xD800 <= ord(ch) <= 0xDFFF for value in values for ch in value)
+def require_intact(*values: str) -> None:
+    """Reject text with a lone surrogate (JSON "\\ud83d", undecodable argv bytes), which nothing can
+    encode, or U+FFFD, which a browser sends in its place: either way the question lost characters."""
+    if any(0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufffd" for value in values for ch in value):
+        raise InputError(texts.BROKEN_CHARACTERS)
 
 
 def available_collections(settings: Settings) -> list[str]:

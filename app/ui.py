@@ -25,7 +25,7 @@ from fastapi import FastAPI
 from app import ui_texts as t
 from app.config import Settings
 from app.deps import Runtime
-from app.engine import available_collections
+from app.engine import available_collections, require_intact
 from app.followup import rewrite
 from app.gradio_guard import GradioGuard
 from app.present import section_label
@@ -118,6 +118,7 @@ def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
         turn: list[Message] = [{"role": "user", "content": plain(question.strip())}]
         try:
             engine = runtime.require()
+            require_intact(question)  # before the follow-up rewrite, which could drop the broken part
             searched = rewrite(question, previous or None, runtime.places)
             chosen = next((m for m in SEARCH_MODES if m == mode), None)  # the radio's value, checked
             answer = engine.answer(searched, top_k=int(top_k), mode=chosen, collections=collections or None)
@@ -172,7 +173,7 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
 
 def page_script() -> str:
     """static/lawqa.js called with the labels it translates (Gradio runs `js` as a function on load)."""
-    labels = json.dumps(t.GRADIO_LABELS, ensure_ascii=False)
+    labels = json.dumps({"labels": t.GRADIO_LABELS, "prefixes": t.GRADIO_PREFIXES}, ensure_ascii=False)
     return f"() => ({JS_PATH.read_text(encoding='utf-8')})({labels})"
 
 

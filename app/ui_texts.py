@@ -21,6 +21,7 @@ COLLECTION_NAMES = {"seeds": "工作报告", "county": "县级资料", "laws": "
 # Gradio's own English button labels (tooltips, screen-reader names) and what the page shows instead.
 GRADIO_LABELS = {"Copy message": "复制回答", "Copied message": "已复制", "Copy": "复制", "Copied!": "已复制",
                  "Clear": "清空", "Scroll down": "滚动到底部", "Scroll to bottom": "滚动到底部"}
+GRADIO_PREFIXES = {"user's message: ": "提问：", "bot's message: ": "回答："}  # screen-reader names of bubbles
 MODE_NAMES: dict[SearchMode, str] = {"hybrid": "综合（推荐）", "dense": "语义", "lexical": "关键词"}
 CHAT_LABEL = "问答"
 SOURCES_TITLE = "出处"
