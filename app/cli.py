@@ -6,43 +6,45 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from app import cli_text
 from app.config import Settings
+from rag import texts
 from rag.errors import LawqaError
 from rag.types import SEARCH_MODES
 
 
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="lawqa", description="Chinese legal QA over your documents, with citations.")
-    sub = root.add_subparsers(dest="command", required=True)
-    index = sub.add_parser("index", help="build the index from documents (default: the seeds)")
-    index.add_argument("paths", nargs="*", help="files or directories of .txt/.md documents")
-    index.add_argument("--collection", help="name of the knowledge base to build (default: seeds)")
-    index.add_argument("--if-stale", action="store_true", help="do nothing when the index is current")
-    for name, help_text in (("ask", "answer a question with citations"), ("search", "show ranked passages")):
+    cli_text.install()
+    root = argparse.ArgumentParser(prog="lawqa", description="法律智多星：就您的资料提问，回答摘自原文并标明出处。")
+    sub = root.add_subparsers(dest="command", required=True, title="子命令", metavar="{index,ask,search,eval,calibrate,serve}")
+    index = sub.add_parser("index", help="从文档建立索引（默认：示例资料 seeds）")
+    index.add_argument("paths", nargs="*", help="文档文件或目录")
+    index.add_argument("--collection", help="要建立的资料库名称（默认：seeds）")
+    index.add_argument("--if-stale", action="store_true", help="索引已是最新时不重建")
+    for name, help_text in (("ask", "回答问题并标明出处"), ("search", "列出检索到的段落")):
         command = sub.add_parser(name, help=help_text)
-        command.add_argument("question", nargs="?", help="the question; omitted: ask interactively")
-        command.add_argument("--top-k", type=int, default=5 if name == "ask" else 10)
-        command.add_argument("--mode", choices=SEARCH_MODES)
-        command.add_argument("--json", action="store_true", help="print JSON")
+        command.add_argument("question", nargs="?", help="问题；省略时交互提问")
+        command.add_argument("--top-k", type=int, default=5 if name == "ask" else 10, help="返回条数")
+        command.add_argument("--mode", choices=SEARCH_MODES, help="检索方式")
+        command.add_argument("--json", action="store_true", help="输出 JSON")
         command.add_argument("--collection", dest="collections", action="append",
-                             help="search this collection (repeat for several; default: all loaded)")
-    evaluate = sub.add_parser("eval", help="evaluate retrieval and answers on a question file")
-    evaluate.add_argument("questions", help="JSONL file (schema: tests/data/dev.jsonl)")
-    evaluate.add_argument("--top-k", type=int, default=10)
-    evaluate.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
-    evaluate.add_argument("--save", help="directory for metrics.json, report.md and results.jsonl")
-    evaluate.add_argument("--modes", default="lexical,dense,hybrid", help="comma-separated modes to compare")
+                             help="只检索此资料库（可重复；默认：全部已加载的）")
+    evaluate = sub.add_parser("eval", help="用问题集评测检索与回答")
+    evaluate.add_argument("questions", help="JSONL 问题文件（格式见 tests/data/dev.jsonl）")
+    evaluate.add_argument("--top-k", type=int, default=10, help="评测的检索条数")
+    evaluate.add_argument("--json", action="store_true", help="以一个 JSON 对象输出指标")
+    evaluate.add_argument("--save", help="保存 metrics.json、report.md 和 results.jsonl 的目录")
+    evaluate.add_argument("--modes", default="lexical,dense,hybrid", help="要比较的检索方式，逗号分隔")
     evaluate.add_argument("--collection", dest="collections", action="append",
-                          help="collection(s) the questions are about (default: the default collection, seeds)")
-    calibrate = sub.add_parser("calibrate", help="re-learn the answer thresholds by cross-validation")
-    calibrate.add_argument("questions", nargs="*",
-                           help="JSONL question files (default: the seed question files in tests/data)")
-    calibrate.add_argument("--folds", type=int, default=5)
-    calibrate.add_argument("--max-wrong", type=float, default=0.02, help="allowed share of wrong abstentions")
-    calibrate.add_argument("--dry-run", action="store_true", help="print the result, do not write the policy file")
-    serve = sub.add_parser("serve", help="start the browser chat and HTTP API")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+                          help="问题所针对的资料库（默认：seeds）")
+    calibrate = sub.add_parser("calibrate", help="用问题集交叉验证，重新学习回答阈值")
+    calibrate.add_argument("questions", nargs="*", help="JSONL 问题文件（默认：tests/data 中关于示例资料的问题）")
+    calibrate.add_argument("--folds", type=int, default=5, help="交叉验证折数")
+    calibrate.add_argument("--max-wrong", type=float, default=0.02, help="允许误拒答的比例")
+    calibrate.add_argument("--dry-run", action="store_true", help="只输出结果，不写入策略文件")
+    serve = sub.add_parser("serve", help="启动网页问答和 HTTP API")
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址；0.0.0.0 让局域网内其他电脑访问")
+    serve.add_argument("--port", type=int, default=8000, help="端口")
     return root
 
 
@@ -63,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except KeyboardInterrupt:
-        print("lawqa: interrupted", file=sys.stderr)
+        print(f"lawqa: {texts.INTERRUPTED}", file=sys.stderr)
         return 130
 
 

@@ -4,43 +4,42 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from pathlib import Path
 
 from app.config import Settings
 from app.present import answer_dict, answer_text, hit_dict, hit_text
-from rag.errors import InputError
+from rag import texts
+from rag.errors import IndexStateError, InputError
 
 
 def run_index(settings: Settings, args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from app.indexer import build, index_is_current
+    from app.progress import StageProgress
     from embeddings import encoder_name
 
     paths = [Path(p) for p in args.paths] or [settings.seeds]
     if args.if_stale and index_is_current(settings, paths, encoder_name(settings.encoder)):
-        print(f"index at {settings.index_dir()} is current")
+        print(texts.INDEX_CURRENT.format(path=settings.index_dir()))
         return 0
     started = time.perf_counter()
-    bars: dict[str, tqdm[int]] = {}
-
-    def progress(label: str):  # type: ignore[no-untyped-def]
-        def update(done: int, total: int) -> None:
-            if label not in bars:
-                bars[label] = tqdm(total=total, desc=label, unit="item", file=sys.stderr)
-            bar = bars[label]
-            bar.update(done - bar.n)
-        return update
-
-    manifest, corpus = build(settings, paths, load_progress=progress("reading"), embed_progress=progress("embedding"))
-    for bar in bars.values():
-        bar.close()
+    progress = StageProgress()
+    try:
+        manifest, corpus = build(settings, paths,
+                                 load_progress=progress.stage(texts.PROGRESS_READING, texts.UNIT_FILES),
+                                 embed_progress=progress.stage(texts.PROGRESS_EMBEDDING, texts.UNIT_PASSAGES))
+    except sqlite3.OperationalError as exc:  # the embedding cache could not be written (a full disk)
+        raise IndexStateError(texts.INDEX_WRITE_FAILED.format(
+            name=settings.collection, reason=texts.DISK_FULL if "full" in str(exc) else str(exc))) from exc
+    finally:
+        progress.close()
     for message in corpus.skipped:
-        print(f"lawqa: skipped {message}", file=sys.stderr)
-    print(f"indexed {manifest.document_count} documents, {manifest.chunk_count} passages with {manifest.encoder} "
-          f"into {settings.index_dir()} in {time.perf_counter() - started:.1f}s")
+        print(f"lawqa: {texts.SKIPPED_FILE.format(message=message)}", file=sys.stderr)
+    print(texts.INDEXED.format(documents=manifest.document_count, passages=manifest.chunk_count,
+                               encoder=manifest.encoder, path=settings.index_dir(),
+                               seconds=time.perf_counter() - started))
     return 0
 
 
@@ -48,7 +47,7 @@ def _questions(args: argparse.Namespace) -> list[str]:
     if args.question is not None:
         return [args.question]
     if not sys.stdin.isatty():
-        raise InputError("no question given; usage: lawqa ask \"问题\"")
+        raise InputError(texts.NO_QUESTION)
     questions: list[str] = []
     while True:
         try:

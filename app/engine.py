@@ -19,7 +19,7 @@ from rag.answer.compose import AnswerOptions, AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
 from rag.errors import IndexStateError, InputError
 from rag.ingest.catalog import place_names
-from rag.ingest.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest
+from rag.ingest.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest, verify_index
 from rag.protocols import Encoder, Vectors
 from rag.search.lexical import BM25Index
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
@@ -111,6 +111,7 @@ class Engine:
 
     def _validate(self, query: str, top_k: int, doc_ids: Collection[str] | None,
                   collections: Sequence[str] | None) -> list[str]:
+        require_intact(query, *(doc_ids or ()), *(collections or ()))
         if not query or not query.strip():
             raise InputError(texts.EMPTY_QUESTION)
         if len(query) > self.settings.max_question_chars:
@@ -128,6 +129,13 @@ class Engine:
         return chosen
 
 
+def require_intact(*values: str) -> None:
+    """Reject text with a lone surrogate (JSON "\\ud83d", undecodable argv bytes), which nothing can
+    encode, or U+FFFD, which a browser sends in its place: either way the question lost characters."""
+    if any(0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufffd" for value in values for ch in value):
+        raise InputError(texts.BROKEN_CHARACTERS)
+
+
 def available_collections(settings: Settings) -> list[str]:
     """Collections with a finished index, the default one first."""
     names = sorted(p.name for p in settings.index_root.glob("*") if (p / "manifest.json").exists())
@@ -140,12 +148,13 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
     directory = settings.index_dir(name)
     manifest = read_manifest(directory)
     check_encoder(manifest, directory, encoder.name, encoder.dim)
-    documents = read_documents(directory)
+    verify_index(directory, manifest)
+    documents = read_documents(directory, manifest.document_count)
     lexical = BM25Index.load(directory)
     tokenizer = Tokenizer()
     tokenizer.tokens("预热")  # load jieba's dictionary now, not on the first request
     retriever = Retriever(
-        read_chunks(directory), {d.doc_id: d.meta for d in documents}, encoder=encoder,
+        read_chunks(directory, manifest.chunk_count), {d.doc_id: d.meta for d in documents}, encoder=encoder,
         vectors=load_faiss_store(directory, encoder.dim), lexical=lexical, tokenizer=tokenizer,
         weights=FusionWeights(dense=settings.dense_weight),
     )

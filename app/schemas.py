@@ -1,8 +1,9 @@
 """HTTP request and response bodies (the only pydantic models besides Settings).
 
-Requests check types only; ranges and limits that depend on settings (question
-length, top_k, known doc ids) are checked by the Engine, whose messages are the
-ones users see from the CLI too.
+Requests check types and the fixed bounds the schema shows (top_k 1 to 50); limits
+that depend on settings (question length, a lower max_top_k, known doc ids, text
+that cannot be encoded) are checked by the Engine, whose messages are the ones
+users see from the CLI too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rag.types import SearchMode
 
 StrictInt = Annotated[int, Field(strict=True)]
 StrictStr = Annotated[str, Field(strict=True)]
+TOP_K_MAX = 50  # the default Settings.max_top_k; a deployment may lower it, not raise it
 
 
 class _Request(BaseModel):
@@ -28,12 +30,12 @@ class _Request(BaseModel):
 class AnswerRequest(_Request):
     question: StrictStr = Field(description="the question, 1 to 2,000 characters",
                                 examples=["鹤山帮农民工讨回了多少工钱？"])
-    top_k: StrictInt = Field(default=5, description="citations to return, 1 to 50")
+    top_k: StrictInt = Field(default=5, ge=1, le=TOP_K_MAX, description="citations to return, 1 to 50")
 
 
 class SearchRequest(_Request):
     query: StrictStr = Field(description="the query, 1 to 2,000 characters", examples=["行政复议纠错率"])
-    top_k: StrictInt = Field(default=10, description="passages to return, 1 to 50")
+    top_k: StrictInt = Field(default=10, ge=1, le=TOP_K_MAX, description="passages to return, 1 to 50")
 
 
 class Passage(BaseModel):
@@ -112,11 +114,17 @@ class DocumentDetail(DocumentSummary):
     span: Span | None = None
 
 
+class IndexHashes(BaseModel):
+    loaded: str = Field(description="hash of the manifest of the index this process serves")
+    on_disk: str | None = Field(default=None, description="hash of the manifest on disk now; differs after a rebuild")
+
+
 class Health(BaseModel):
     status: str
     detail: str = ""
     manifest: dict[str, object] | None = Field(default=None, description="the default collection's index manifest")
     collections: dict[str, dict[str, object]] = {}
+    index_hashes: dict[str, IndexHashes] = Field(default={}, description="per collection: loaded and on-disk index")
 
 
 class ErrorBody(BaseModel):

@@ -24,6 +24,8 @@ from app.engine import Engine, available_collections, load_engine
 from app.indexer import code_version
 from app.routes import install_error_handlers, router
 from app.routes.docs import install_docs
+from app.routes.errors import install_method_guard
+from rag import texts
 from rag.errors import IndexStateError
 from rag.ingest.store import read_manifest
 
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     install_error_handlers(app)
     app.include_router(router)
     install_docs(app)
+    install_method_guard(app)
     if ui:
         from app.ui import mount_ui  # gradio is slow to import; API-only apps skip it
 
@@ -61,6 +64,9 @@ def _lifespan(runtime: Runtime, settings: Settings, engine: Engine | None
         except IndexStateError as exc:
             runtime.error = str(exc)
             logger.error("lawqa: %s", exc)
+        except Exception:  # damage no check foresaw: still start, and answer 503 saying so
+            runtime.error = texts.INDEX_LOAD_FAILED
+            logger.exception("lawqa: loading the index failed")
         yield
         runtime.engine = None
 

@@ -1,15 +1,18 @@
 """The browser chat (Gradio Blocks), mounted at / on the API's FastAPI app.
 
-Everything from documents and users is escaped here: chat bubbles are Markdown,
-so their text has every ASCII punctuation mark backslash-escaped; the sources
-panel is HTML, so its text is entity-escaped, braces and dollars included
-because gr.HTML treats its value as a template. The page asks nothing of the
-internet: system fonts only, no analytics, no run history, no footer links.
+Chat bubbles are plain text (Markdown rendering off), so what the copy button
+copies and what a screen reader announces is the text itself, and nothing in a
+question or a document can become markup. The sources panel is HTML, so its
+text is entity-escaped, braces and dollars included because gr.HTML treats its
+value as a template. The page asks nothing of the internet: system fonts only,
+no analytics, no run history, no footer links. The theme is always light
+(static/lawqa.js): the colours are chosen for it.
 """
 
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -22,37 +25,40 @@ from fastapi import FastAPI
 from app import ui_texts as t
 from app.config import Settings
 from app.deps import Runtime
-from app.engine import available_collections
+from app.engine import available_collections, require_intact
 from app.followup import rewrite
+from app.gradio_guard import GradioGuard
 from app.present import section_label
 from rag import texts
 from rag.errors import LawqaError
 from rag.types import SEARCH_MODES, Answer, Citation
 
 Message = dict[str, Any]
-_ASCII_PUNCT = re.compile(r"([!-/:-@\[-`{-~])")
-_MARKER = re.compile(r"\\\[(\d+)\\\]")  # "[1]" after md_escape
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "system-ui", "sans-serif"]
 CSS_PATH = Path(__file__).parent / "static" / "lawqa.css"
-
-
-def md_escape(text: str) -> str:
-    return _ASCII_PUNCT.sub(r"\\\1", text)
+JS_PATH = Path(__file__).parent / "static" / "lawqa.js"
+UPLOAD_LIMIT_MB = 10  # the chat itself uploads nothing; documents for a knowledge base fit in this
 
 
 def esc(text: str) -> str:
     return html.escape(text).replace("{", "&#123;").replace("}", "&#125;").replace("$", "&#36;")
 
 
+def plain(text: str) -> str:
+    """Text a browser can be sent: a lone surrogate (from a broken emoji) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def render_reply(answer: Answer, asked: str, searched: str) -> str:
-    # <strong>, not **: CommonMark does not close ** between "]" and a Chinese character.
-    lines = [_MARKER.sub(r"<strong>\\[\1\\]</strong>", md_escape(answer.text))]
+    """The reply as plain text: the answer with its [n] markers, then the titles the markers refer to."""
+    lines = [answer.text]
     if searched != asked.strip():
-        lines.append(f"*{md_escape(t.UNDERSTOOD_AS.format(question=searched))}*")
+        lines.append(t.UNDERSTOOD_AS.format(question=searched))
     used = [c for c in answer.citations if c.quote] if not answer.abstained else []
     if used:
-        lines.append(t.SEE_SOURCES + "；".join(f"\\[{c.n}\\] {md_escape(c.meta.title)}" for c in used))
-    return "\n\n".join(lines)
+        lines.append(t.SEE_SOURCES + "；".join(f"[{c.n}] {c.meta.title}" for c in used))
+    return plain("\n\n".join(lines))
 
 
 def render_sources(answer: Answer) -> str:
@@ -109,14 +115,15 @@ def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
             collections: list[str] | None = None) -> tuple[Any, ...]:
         if not question or not question.strip():
             return history, "", gr.skip(), previous
-        turn: list[Message] = [{"role": "user", "content": md_escape(question.strip())}]
+        turn: list[Message] = [{"role": "user", "content": plain(question.strip())}]
         try:
             engine = runtime.require()
+            require_intact(question)  # before the follow-up rewrite, which could drop the broken part
             searched = rewrite(question, previous or None, runtime.places)
             chosen = next((m for m in SEARCH_MODES if m == mode), None)  # the radio's value, checked
             answer = engine.answer(searched, top_k=int(top_k), mode=chosen, collections=collections or None)
-        except LawqaError as exc:
-            return [*history, *turn, {"role": "assistant", "content": md_escape(str(exc))}], "", gr.skip(), previous
+        except LawqaError as exc:  # the message replaces the last answer's sources: they no longer apply
+            return [*history, *turn, {"role": "assistant", "content": plain(str(exc))}], "", empty_sources(), previous
         reply: Message = {"role": "assistant", "content": render_reply(answer, question, searched)}
         return [*history, *turn, reply], "", render_sources(answer), searched
 
@@ -128,11 +135,11 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
     with demo:
         gr.HTML(header(), elem_id="lq-header-block")
         previous = gr.State("")
-        with gr.Row(equal_height=False):
-            with gr.Column(scale=3, min_width=360):
+        with gr.Row(equal_height=False, elem_id="lq-body"):  # lawqa.css reorders it on phones
+            with gr.Column(scale=3, min_width=360, elem_id="lq-main"):
                 chatbot = gr.Chatbot(label=t.CHAT_LABEL, show_label=False, height=460, elem_id="lq-chat",
                                      buttons=["copy"], feedback_options=None, latex_delimiters=[],
-                                     placeholder=esc(t.WELCOME))
+                                     render_markdown=False, placeholder=esc(t.WELCOME))
                 with gr.Row(elem_id="lq-ask-row"):
                     question = gr.Textbox(show_label=False, placeholder=t.QUESTION_PLACEHOLDER, scale=5,
                                           elem_id="lq-question", autofocus=True)
@@ -145,10 +152,11 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
                     mode = gr.Radio([(name, key) for key, name in t.MODE_NAMES.items()], value=settings.mode,
                                     label=t.MODE_LABEL)
                     names = settings.collections or available_collections(settings)
-                    collections = gr.CheckboxGroup(names, value=names, label=t.COLLECTIONS_LABEL,
+                    choices = [(t.COLLECTION_NAMES.get(name, name), name) for name in names]
+                    collections = gr.CheckboxGroup(choices, value=names, label=t.COLLECTIONS_LABEL,
                                                    visible=len(names) > 1, elem_id="lq-collections")
                     clear = gr.Button(t.CLEAR, size="sm")
-            with gr.Column(scale=2, min_width=320):
+            with gr.Column(scale=2, min_width=320, elem_id="lq-side"):
                 sources = gr.HTML(empty_sources(), elem_id="lq-sources-panel")
         gr.HTML(f'<p class="lq-disclaimer">{esc(texts.DISCLAIMER)}</p>')
         ask = make_ask(runtime)
@@ -163,11 +171,21 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
     return demo
 
 
+def page_script() -> str:
+    """static/lawqa.js called with the labels it translates (Gradio runs `js` as a function on load)."""
+    labels = json.dumps({"labels": t.GRADIO_LABELS, "prefixes": t.GRADIO_PREFIXES}, ensure_ascii=False)
+    return f"() => ({JS_PATH.read_text(encoding='utf-8')})({labels})"
+
+
 def mount_ui(app: FastAPI, runtime: Runtime, settings: Settings) -> FastAPI:
     theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=_FONTS,
                            font_mono=["ui-monospace", "Consolas", "monospace"]).set(
         button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white")
-    gr.mount_gradio_app(app, build_ui(runtime, settings), path="/", footer_links=[], run_history=False,
-                        theme=theme, css_paths=[CSS_PATH], ssr_mode=False, mcp_server=False)
+    demo = build_ui(runtime, settings)
+    app.add_middleware(GradioGuard, fn_indexes=demo.fns, upload_limit=UPLOAD_LIMIT_MB << 20,
+                       admin_token=getattr(settings, "admin_token", None))
+    gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False,
+                        theme=theme, css_paths=[CSS_PATH], js=page_script(),
+                        max_file_size=f"{UPLOAD_LIMIT_MB}mb", ssr_mode=False, mcp_server=False)
     return app

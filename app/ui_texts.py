@@ -7,7 +7,7 @@ from rag.types import SearchMode
 APP_TITLE = "法律智多星"
 SUBTITLE = "法治资料智能问答 · 答案摘自原文，每句标明出处"
 QUESTION_LABEL = "您的问题"
-QUESTION_PLACEHOLDER = "例如：坦洲镇的合法性审查覆盖了哪几类涉法事项？答完可接着问“那鹤山呢？”"
+QUESTION_PLACEHOLDER = "请输入问题，答完可接着追问"
 WELCOME = "您好！我是法律智多星。请就已收录的法治资料提问，我会摘录原文作答，并标明每句话的出处。"
 ASK = "提问"
 CLEAR = "清空对话"
@@ -16,6 +16,12 @@ SETTINGS = "检索设置"
 TOP_K_LABEL = "出处条数"
 MODE_LABEL = "检索方式"
 COLLECTIONS_LABEL = "资料库"
+# Display names of the usual collections; any other collection shows its own name.
+COLLECTION_NAMES = {"seeds": "工作报告", "county": "县级资料", "laws": "国家法律", "optional": "司法解释与行政法规"}
+# Gradio's own English button labels (tooltips, screen-reader names) and what the page shows instead.
+GRADIO_LABELS = {"Copy message": "复制回答", "Copied message": "已复制", "Copy": "复制", "Copied!": "已复制",
+                 "Clear": "清空", "Scroll down": "滚动到底部", "Scroll to bottom": "滚动到底部"}
+GRADIO_PREFIXES = {"user's message: ": "提问：", "bot's message: ": "回答："}  # screen-reader names of bubbles
 MODE_NAMES: dict[SearchMode, str] = {"hybrid": "综合（推荐）", "dense": "语义", "lexical": "关键词"}
 CHAT_LABEL = "问答"
 SOURCES_TITLE = "出处"
@@ -25,10 +31,13 @@ NO_PASSAGES = "没有检索到任何段落。"
 OPEN_DOCUMENT = "查看全文"
 QUOTED = "引用"
 UNDERSTOOD_AS = "（按“{question}”检索）"
-SEE_SOURCES = "出处见右侧："
+SEE_SOURCES = "引用出处："
 BODY_TEXT = "正文"
 DOCUMENT_PAGE_BACK = "返回问答"
 CITED_PASSAGE = "引用段落"
+DOCUMENT_MISSING_TITLE = "未找到该文档"
+DOCUMENT_UNAVAILABLE = "暂时无法查看文档"
+INDEX_NOT_LOADED = "索引尚未加载。"
 
 # A few questions from tests/data/dev.jsonl that the seed documents answer.
 EXAMPLES = (
@@ -39,7 +48,11 @@ EXAMPLES = (
 )
 
 # HTTP API errors; `detail` in the response body carries one of these.
-BAD_JSON = "请求体不是有效的 JSON：{error}"
+BAD_JSON = "请求体不是有效的 JSON，请检查引号、逗号和括号是否成对。"
+BODY_UNPARSEABLE = "无法解析请求体：须为 UTF-8 编码、嵌套不过深的 JSON。"
+NOT_FOUND = "未找到请求的地址。"
+METHOD_NOT_ALLOWED = "该地址不支持此请求方法。"
+HTTP_ERROR = "请求未能完成（HTTP {status}）。"
 BAD_REQUEST = "请求参数有误：{errors}"
 FIELD_MISSING = "缺少字段 {field}"
 FIELD_EXTRA = "不支持的字段 {field}"
@@ -47,8 +60,13 @@ FIELD_INT = "{field} 必须是整数"
 FIELD_STR = "{field} 必须是字符串"
 FIELD_LIST = "{field} 必须是字符串列表"
 FIELD_MODE = "{field} 只能是 hybrid、dense、lexical 之一"
-FIELD_OTHER = "{field}：{message}"
+FIELD_MIN = "{field} 不能小于 {limit}"
+FIELD_MAX = "{field} 不能大于 {limit}"
+FIELD_OTHER = "{field} 的值无效"
 BODY_NOT_OBJECT = "请求体必须是 JSON 对象（Content-Type: application/json）"
+UNKNOWN_EVENT = "页面请求了不存在的操作，请刷新页面后重试。"
+UPLOAD_FORBIDDEN = "上传需要管理员令牌（LAWQA_ADMIN_TOKEN）。"
+UPLOAD_TOO_LARGE = "上传的文件过大（上限 {megabytes} MB）。"
 DOCUMENT_NOT_FOUND = "未找到文档：{doc_id}"
 SPAN_INCOMPLETE = "start 和 end 须同时给出。"
 SPAN_INVALID = "区间 {start}-{end} 无效：须满足 0 ≤ start < end。"

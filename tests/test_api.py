@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app import ui_texts
 from app.config import Settings
 from app.engine import Engine
 from app.server import create_app
@@ -110,7 +111,7 @@ def test_a_document_without_a_span_has_its_whole_clean_text(client: TestClient, 
         ("/api/documents/002_b47a481025290089?start=9&end=3", 422, "无效"),
         ("/api/documents/002_b47a481025290089?start=900000&end=900001", 422, "不在文档"),
         ("/api/documents/002_b47a481025290089?start=a&end=3", 422, "start 必须是整数"),
-        ("/doc/nope", 404, "nope"),
+        ("/api/documents/002_b47a481025290089?start=-1&end=3", 422, "start 不能小于 0"),
     ],
 )
 def test_document_errors(client: TestClient, path: str, status: int, fragment: str) -> None:
@@ -195,3 +196,65 @@ def test_without_an_index_the_app_starts_but_is_not_ready(tmp_path: Path) -> Non
 def test_create_app_needs_settings_or_an_engine() -> None:
     with pytest.raises(ValueError, match="settings or an engine"):
         create_app()
+
+
+def test_an_unknown_document_page_is_a_chinese_page(client: TestClient) -> None:
+    response = client.get("/doc/nope")
+    assert response.status_code == 404 and response.headers["content-type"].startswith("text/html")
+    assert "未找到该文档" in response.text and "nope" in response.text and '"detail"' not in response.text
+
+
+# Hardening: input that cannot be encoded or parsed, methods, schema bounds, messages without server paths.
+
+SURROGATE = rb'"\u9e64\u5c71\ud83d"'  # "鹤山" and half of an emoji, as JSON escapes
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+@pytest.mark.parametrize(("path", "field"), [("/api/answer", "question"), ("/api/search", "query")])
+def test_a_lone_surrogate_is_a_clear_422(client: TestClient, path: str, field: str, mode: str) -> None:
+    raw = b'{"' + field.encode() + b'": ' + SURROGATE + b', "mode": "' + mode.encode() + b'"}'
+    response = client.post(path, content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 422 and response.json()["detail"] == texts.BROKEN_CHARACTERS
+
+
+@pytest.mark.parametrize("raw", [
+    b"{\"question\": \"\xff\xfe\xfa\"}",  # invalid UTF-8 inside a string
+    "{\"question\": \"鹤山的纠错率\"}".encode("gbk"),
+    b'{"question": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+])
+def test_unparseable_bodies_get_a_chinese_400(client: TestClient, raw: bytes) -> None:
+    response = client.post("/api/answer", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 400, response.text
+    assert response.json()["detail"] in {ui_texts.BODY_UNPARSEABLE, ui_texts.BAD_JSON}
+
+
+def test_a_json_syntax_error_is_described_in_chinese(client: TestClient) -> None:
+    response = client.post("/api/answer", content=b"{'question': 1}", headers={"content-type": "application/json"})
+    assert response.status_code == 400 and response.json()["detail"] == ui_texts.BAD_JSON
+
+
+def test_openapi_shows_the_bounds_it_enforces(client: TestClient) -> None:
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    for name in ("AnswerRequest", "SearchRequest"):
+        top_k = schemas[name]["properties"]["top_k"]
+        assert (top_k["minimum"], top_k["maximum"]) == (1, 50)
+    response = client.post("/api/answer", json={"question": WAGES, "top_k": 51})
+    assert response.status_code == 422 and "top_k 不能大于 50" in response.json()["detail"]
+    parameters = client.get("/openapi.json").json()["paths"]["/api/documents/{doc_id}"]["get"]["parameters"]
+    start = next(p for p in parameters if p["name"] == "start")
+    assert start["schema"]["anyOf"][0]["minimum"] == 0
+
+
+def test_healthz_reports_the_loaded_and_the_on_disk_index(client: TestClient, seed_engine: Engine) -> None:
+    hashes = client.get("/healthz").json()["index_hashes"]
+    assert set(hashes) == set(seed_engine.collections)
+    assert all(len(h["loaded"]) == 16 and h["on_disk"] == h["loaded"] for h in hashes.values())
+
+
+def test_error_messages_show_no_server_paths() -> None:
+    from app.routes.errors import public_message
+
+    raw = ("/srv/lawqa/var/index/seeds/vectors.faiss is unreadable (Error in faiss::FileIOReader::FileIOReader "
+           "at /project/faiss/faiss/impl/io.cpp:68: Error: could not open /srv/lawqa/var/index/seeds/vectors.faiss)")
+    cleaned = public_message(raw)
+    assert "/srv" not in cleaned and "io.cpp" not in cleaned and "vectors.faiss is unreadable" in cleaned

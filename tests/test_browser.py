@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 import pytest
@@ -19,7 +19,7 @@ from app.server import create_app, serve_in_thread
 from rag import texts
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -34,21 +34,36 @@ def base_url(seed_engine: Engine) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def page_and_requests(base_url: str) -> Iterator[tuple[Page, list[str]]]:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium (make browser)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the python playwright package is missing")
-    requests: list[str] = []
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        context = browser.new_context(viewport={"width": 1360, "height": 1000}, locale="zh-CN")
-        context.on("request", lambda request: requests.append(request.url))
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.goto(base_url)
-        yield page, requests
-        browser.close()
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Browser, url: str, **options: Any) -> Page:
+    """A fresh context (options: viewport, color_scheme, locale...) with the page at url."""
+    settings: dict[str, Any] = {"viewport": {"width": 1360, "height": 1000}, "locale": "zh-CN", **options}
+    page = browser.new_context(**settings).new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(url)
+    return page
+
+
+@pytest.fixture
+def page_and_requests(browser: Browser, base_url: str) -> Iterator[tuple[Page, list[str]]]:
+    context = browser.new_context(viewport={"width": 1360, "height": 1000}, locale="zh-CN")
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    page.goto(base_url)
+    yield page, requests
+    context.close()
 
 
 def ask(page: Page, question: str) -> None:
@@ -94,3 +109,124 @@ def test_chat_answers_with_citations_and_stays_on_the_server(page_and_requests: 
     outside = sorted({url for url in network if urlparse(url).hostname != "127.0.0.1"})
     assert not outside, f"the page requested something outside the server: {outside}"
 
+
+
+WAGES = "鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？"
+
+
+def test_the_api_page_renders_its_operations(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, f"{base_url}/docs")
+    operation = page.locator(".opblock-post", has_text="/api/answer")
+    expect(operation).to_be_visible()
+    expect(operation.locator(".opblock-summary-method")).to_have_text("POST")
+    expect(page.locator(".opblock-get", has_text="/healthz")).to_be_visible()
+    expect(page.get_by_text("Unable to render this definition")).to_have_count(0)
+    page.screenshot(path=str(tmp_path / "docs.png"), full_page=True)
+
+
+def test_copy_gives_the_plain_reply_and_labels_are_chinese(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base_url, permissions=["clipboard-read", "clipboard-write"])
+    ask(page, WAGES)
+    chat = page.locator("#lq-chat")
+    expect(chat).to_contain_text("466万元")
+    bubble = chat.locator("[aria-label^='回答：']").last
+    expect(bubble).to_be_attached()
+    label = bubble.get_attribute("aria-label") or ""
+    copy = chat.locator("button[title='复制回答']").last
+    expect(copy).to_be_visible()
+    copy.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    page.screenshot(path=str(tmp_path / "copy.png"), full_page=True)
+    assert "466万元。[1]" in copied and "\\" not in copied and "<strong>" not in copied
+    assert label == f"回答：{copied}"
+    visible = page.locator("body").inner_text()
+    assert "Copy" not in visible and "message" not in label
+
+
+def test_dark_mode_browsers_get_the_readable_light_page(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base_url, color_scheme="dark")
+    ask(page, WAGES)
+    expect(page.locator("#lq-sources-panel .lq-card").first).to_be_visible()
+    page.screenshot(path=str(tmp_path / "dark.png"), full_page=True)
+    assert "dark" not in (page.locator("body").get_attribute("class") or "")
+    for selector in ("#lq-settings button", ".lq-sources-head", ".lq-card .lq-title", ".lq-passage",
+                     "#lq-chat [aria-label^='回答：']", ".lq-examples-label"):
+        ratio = page.locator(selector).first.evaluate(CONTRAST_JS)
+        assert ratio >= 4.5, f"{selector}: contrast {ratio:.2f}"
+
+
+# The contrast ratio (WCAG) of an element's text colour against the first opaque background behind it.
+CONTRAST_JS = """(element) => {
+  const rgb = (value) => value.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => {
+    const linear = (c) => (c / 255 <= 0.03928 ? c / 255 / 12.92 : ((c / 255 + 0.055) / 1.055) ** 2.4);
+    const [R, G, B] = [r, g, b].map(linear);
+    return 0.2126 * R + 0.7152 * G + 0.0722 * B;
+  };
+  let node = element, background = null;
+  while (node && !background) {
+    const colour = rgb(getComputedStyle(node).backgroundColor);
+    if (colour.length === 3 || colour[3] > 0.9) background = colour.slice(0, 3);
+    node = node.parentElement;
+  }
+  background = background || [255, 255, 255];
+  const [a, b] = [luminance(rgb(getComputedStyle(element).color).slice(0, 3)), luminance(background)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}"""
+
+
+def test_on_a_phone_the_sources_follow_the_answer(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base_url, viewport={"width": 390, "height": 844}, is_mobile=True)
+    box = page.locator("#lq-question textarea")
+    fits = box.evaluate("(e) => { e.value = e.placeholder; const ok = e.scrollHeight <= e.clientHeight + 1"
+                        " && e.scrollWidth <= e.clientWidth + 1; e.value = ''; return ok; }")
+    assert fits, "the placeholder is clipped"
+    ask(page, WAGES)
+    expect(page.locator("#lq-sources-panel .lq-card").first).to_be_visible()
+    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    ask_row, sources = page.locator("#lq-ask-row").bounding_box(), page.locator("#lq-side").bounding_box()
+    examples = page.locator("#lq-examples").bounding_box()
+    assert ask_row and sources and examples
+    assert 0 <= sources["y"] - (ask_row["y"] + ask_row["height"]) < 60 and sources["y"] < examples["y"]
+    reply = page.locator("#lq-chat").inner_text()
+    assert "右侧" not in reply and ui_texts.SEE_SOURCES in reply
+
+
+def test_a_rejected_question_clears_the_sources(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base_url)
+    sources = page.locator("#lq-sources-panel")
+    ask(page, WAGES)
+    expect(sources.locator(".lq-card").first).to_be_visible()
+    # Half an emoji, as a broken paste leaves it: typed into the box by script (keyboards cannot).
+    page.locator("#lq-question textarea").evaluate(
+        "(e) => { e.value = '鹤山\\ud83d'; e.dispatchEvent(new Event('input', {bubbles: true})); }")
+    page.locator("#lq-ask").click()
+    expect(page.locator("#lq-chat")).to_contain_text(texts.BROKEN_CHARACTERS)
+    expect(sources.locator(".lq-card")).to_have_count(0)
+    expect(sources).to_contain_text(ui_texts.SOURCES_EMPTY)
+    ask(page, "问" * 2001)
+    expect(page.locator("#lq-chat")).to_contain_text("问题过长")
+    page.screenshot(path=str(tmp_path / "rejected.png"), full_page=True)
+
+
+def test_collections_have_chinese_names_in_the_settings(seed_engine: Engine) -> None:
+    import gradio as gr
+
+    from app.deps import Runtime
+    from app.ui import build_ui
+
+    settings = seed_engine.settings.model_copy(update={"collections": ["seeds", "laws", "本县文件"]})
+    demo = build_ui(Runtime(), settings)
+    group = next(block for block in demo.blocks.values() if isinstance(block, gr.CheckboxGroup))
+    assert [label for label, _ in group.choices] == ["工作报告", "国家法律", "本县文件"]
+    assert [value for _, value in group.choices] == ["seeds", "laws", "本县文件"]

@@ -16,7 +16,7 @@ from app.config import Settings
 from app.engine import Engine
 from app.routes.pages import render_document
 from app.server import create_app, serve, serve_in_thread
-from app.ui import highlight, md_escape, render_reply
+from app.ui import highlight, plain, render_reply
 from rag.errors import IndexStateError
 from rag.types import Answer, DocMeta, Document
 from tests.conftest import DEV
@@ -48,7 +48,7 @@ def test_the_server_answers_over_http(http: httpx.Client) -> None:
 def test_the_chat_page_and_the_docs_share_the_server(http: httpx.Client) -> None:
     page = http.get("/")
     assert page.status_code == 200 and "<html" in page.text.lower()
-    assert http.get("/docs").status_code == 200
+    assert "swagger-ui-bundle.js" in http.get("/docs").text  # rendering is checked in the browser test
     assert http.get("/openapi.json").json()["info"]["title"] == "lawqa"
 
 
@@ -125,12 +125,12 @@ def test_overlapping_quotes_share_one_mark() -> None:
     assert highlight("甲乙丙丁", ("甲乙", "乙丙", "不在")) == '<mark class="lq-quote">甲乙丙</mark>丁'
 
 
-def test_chat_text_is_markdown_escaped() -> None:
-    assert md_escape("<b>[链接](javascript:x)</b>") == r"\<b\>\[链接\]\(javascript\:x\)\<\/b\>"
+def test_chat_replies_are_plain_text() -> None:
+    """Markdown rendering is off: the reply is the text people read, copy and hear, markup included as text."""
     answer = Answer("q", f"{EVIL}[1]", False, (), "hybrid", 1.0)
     reply = render_reply(answer, "那坦洲呢<img>", "坦洲<img>")
-    assert r"<strong>\[1\]</strong>" in reply
-    assert "<" not in reply.replace("\\<", "").replace("<strong>", "").replace("</strong>", "")
+    assert reply.startswith(f"{EVIL}[1]") and "\\" not in reply and "<strong>" not in reply
+    assert plain("鹤山\ud83d") == "鹤山\ufffd"
 
 
 def test_the_document_page_is_escaped() -> None:
@@ -151,3 +151,51 @@ def test_the_chat_searches_the_collections_ticked_in_its_settings(seed_engine: E
     assert "466万元" in history[-1]["content"]
     history, *_ = ask("鹤山的行政复议纠错率是多少？", [], "", 5, "hybrid", ["浙江"])
     assert "未知的资料库" in history[-1]["content"]
+
+
+# Hardening over a real socket: bad text keeps the connection, methods, Gradio's own endpoints.
+
+
+def test_a_lone_surrogate_is_a_422_and_the_connection_stays_usable(http: httpx.Client) -> None:
+    raw = b'{"question": "\\u9e64\\u5c71\\ud83d"}'
+    for _ in range(2):  # the same keep-alive connection, twice, then a normal question on it
+        response = http.post("/api/answer", content=raw, headers={"content-type": "application/json"})
+        assert response.status_code == 422 and "无法识别的字符" in response.json()["detail"]
+    assert http.post("/api/answer", json={"question": dev_questions(1)[0]}).status_code == 200
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/api/answer"), ("DELETE", "/api/search"),
+                                              ("POST", "/healthz"), ("PUT", "/api/documents")])
+def test_a_method_a_path_does_not_take_is_a_405(http: httpx.Client, method: str, path: str) -> None:
+    response = http.request(method, path)
+    assert response.status_code == 405 and response.json()["detail"] == "该地址不支持此请求方法。"
+    assert response.headers["allow"]
+
+
+def test_uploads_to_the_chat_need_the_admin_token(http: httpx.Client) -> None:
+    response = http.post("/gradio_api/upload", files={"files": ("a.txt", b"x" * 1024)})
+    assert response.status_code == 403 and "管理员令牌" in response.json()["detail"]
+
+
+def test_an_unknown_gradio_function_is_a_422(http: httpx.Client) -> None:
+    body = {"data": [], "fn_index": 999, "session_hash": "s", "event_data": None, "trigger_id": 1}
+    response = http.post("/gradio_api/queue/join", json=body)
+    assert response.status_code == 422 and "刷新页面" in response.json()["detail"]
+
+
+def test_uploads_with_the_token_are_limited_in_size() -> None:
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient as StarletteClient
+
+    from app.gradio_guard import GradioGuard
+
+    guarded = GradioGuard(Starlette(), fn_indexes={0}, upload_limit=1 << 20, admin_token="s3cret")
+    client = StarletteClient(guarded)
+    big = client.post("/gradio_api/upload", files={"files": ("a.txt", b"x" * (2 << 20))},
+                      headers={"authorization": "Bearer s3cret"})
+    assert big.status_code == 413 and "上限 1 MB" in big.json()["detail"]
+    tiny = {"files": ("a.txt", b"x")}
+    wrong = client.post("/gradio_api/upload", files=tiny, headers={"cookie": "lawqa_admin=nope"})
+    assert wrong.status_code == 403
+    allowed = client.post("/gradio_api/upload", files=tiny, headers={"cookie": "lawqa_admin=s3cret"})
+    assert allowed.status_code == 404  # passed through to the (empty) app behind the guard

