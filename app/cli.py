@@ -16,7 +16,8 @@ from rag.types import SEARCH_MODES
 def parser() -> argparse.ArgumentParser:
     cli_text.install()
     root = argparse.ArgumentParser(prog="lawqa", description="法律智多星：就您的资料提问，回答摘自原文并标明出处。")
-    sub = root.add_subparsers(dest="command", required=True, title="子命令", metavar="{index,ask,search,eval,calibrate,serve}")
+    sub = root.add_subparsers(dest="command", required=True, title="子命令",
+                              metavar="{index,ask,search,eval,calibrate,serve}")
     index = sub.add_parser("index", help="从文档建立索引（默认：示例资料 seeds）")
     index.add_argument("paths", nargs="*", help="文档文件或目录")
     index.add_argument("--collection", help="要建立的资料库名称（默认：seeds）")
