@@ -10,6 +10,7 @@ from pathlib import Path
 
 from app.config import Settings
 from app.present import answer_dict, answer_text, hit_dict, hit_text
+from rag import texts
 from rag.errors import InputError
 
 
@@ -38,7 +39,7 @@ def run_index(settings: Settings, args: argparse.Namespace) -> int:
     for bar in bars.values():
         bar.close()
     for message in corpus.skipped:
-        print(f"lawqa: skipped {message}", file=sys.stderr)
+        print(f"lawqa: {texts.SKIPPED.format(message=message)}", file=sys.stderr)
     print(f"indexed {manifest.document_count} documents, {manifest.chunk_count} passages with {manifest.encoder} "
           f"into {settings.index_dir()} in {time.perf_counter() - started:.1f}s")
     return 0
