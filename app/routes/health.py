@@ -7,6 +7,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Response
 
 from app.deps import RuntimeDep
+from app.reloader import disk_state, watched
 from app.schemas import Health
 from rag import texts
 
@@ -20,5 +21,11 @@ def healthz(runtime: RuntimeDep, response: Response) -> Health:
         response.status_code = 503
         return Health(status="unavailable", detail=runtime.error or texts.INDEX_NOT_READY)
     engine = runtime.engine
-    collections = {name: asdict(loaded.manifest) for name, loaded in engine.collections.items()}
+    collections: dict[str, dict[str, object]] = {}
+    for name in dict.fromkeys([*engine.collections, *watched(engine.settings)]):
+        loaded = engine.collections.get(name)
+        on_disk = disk_state(engine.settings, name)
+        collections[name] = {**(asdict(loaded.manifest) if loaded else {}),
+                             "loaded_hash": loaded.manifest.corpus_hash if loaded else None,
+                             "disk_hash": on_disk.corpus_hash if on_disk else None}
     return Health(status="ready", manifest=asdict(engine.manifest), collections=collections)
