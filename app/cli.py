@@ -34,6 +34,11 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--modes", default="lexical,dense,hybrid", help="comma-separated modes to compare")
     evaluate.add_argument("--collection", dest="collections", action="append",
                           help="collection(s) the questions are about (default: the default collection, seeds)")
+    feedback = sub.add_parser("feedback", help="export the 👍/👎 ratings given to answers")
+    feedback.add_argument("action", choices=["export"], help="export: print the ratings as JSON lines")
+    feedback.add_argument("--rating", choices=["up", "down"], help="only these ratings")
+    feedback.add_argument("--as-questions", action="store_true",
+                          help="print evaluation records (tests/data/dev.jsonl) with answer and evidence to fill in")
     serve = sub.add_parser("serve", help="start the browser chat and HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)

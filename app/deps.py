@@ -15,6 +15,7 @@ from rag.ingest.catalog import place_names
 from rag.types import Chunk
 
 if TYPE_CHECKING:
+    from app.feedback import FeedbackStore
     from app.kb import KnowledgeBase
 
 
@@ -40,6 +41,7 @@ class Runtime:
         self.error = ""
         self.swap_lock = threading.RLock()
         self.kb: KnowledgeBase | None = None  # set by create_app: management of uploaded collections
+        self.feedback: FeedbackStore | None = None  # set by create_app: 👍/👎 on answers
         if engine is not None:
             self.attach(engine)
 

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.deps import Runtime
 from app.engine import Engine, available_collections, load_engine
+from app.feedback import FeedbackStore
 from app.indexer import code_version
 from app.kb import KnowledgeBase
 from app.reloader import Reloader
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     runtime = Runtime()
     reloader = Reloader(runtime, settings)
     runtime.kb = KnowledgeBase(settings, runtime, reloader)
+    runtime.feedback = FeedbackStore(settings.feedback_path)
     app = FastAPI(title="lawqa", version=code_version(), lifespan=_lifespan(runtime, reloader, settings, engine),
                   docs_url=None, redoc_url=None,
                   description="Chinese legal question answering over your documents, with exact citations.")
