@@ -30,7 +30,12 @@ class DiskState:
 
 
 def watched(settings: Settings) -> list[str]:
-    return list(settings.collections) if settings.collections else available_collections(settings)
+    """The collections to serve: those named in the settings (else every built one), plus uploaded ones."""
+    if not settings.collections:
+        return available_collections(settings)
+    root = settings.sources_root
+    uploaded = sorted(p.name for p in root.iterdir() if p.is_dir()) if root.exists() else []
+    return list(dict.fromkeys([*settings.collections, *uploaded]))
 
 
 def disk_state(settings: Settings, name: str) -> DiskState | None:

@@ -96,7 +96,7 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
                     _authorised(kb, token_value)
                     text, name = action(name, *rest)
                 except LawqaError as exc:
-                    text = f"❌ {exc}"
+                    text = t.REFUSED.format(message=exc)
                 choices = kb.managed()
                 picked = name if name in choices else next(iter(choices), None)
                 return (text, gr.update(choices=choices, value=picked), *view(picked))
@@ -111,14 +111,14 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
                 return t.NO_COLLECTION, name
             if not paths:
                 return t.NO_FILES, name
-            lines = []
+            lines, kept = [], 0
             for path in paths:
-                original = Path(path).name
                 try:
-                    lines.append(t.UPLOADED.format(file=kb.upload(name, original, Path(path).read_bytes())))
-                except LawqaError as exc:
+                    lines.append(t.UPLOADED.format(file=kb.upload(name, Path(path).name, Path(path).read_bytes())))
+                    kept += 1
+                except LawqaError as exc:  # this file is refused with its reason; the others are kept
                     lines.append(t.REFUSED.format(message=exc))
-            if any(line.startswith("✅") for line in lines):
+            if kept:
                 kb.rebuild(name)
             return "\n\n".join(lines), name
 

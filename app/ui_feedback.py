@@ -46,7 +46,7 @@ def rate(runtime: Runtime, history: list[Any], index: int, liked: bool | str, co
         rating = "up" if liked is True or liked == "Like" else "down"
         runtime.feedback.add(Feedback(rating, question, answer, citations, comment or ""))
     except LawqaError as exc:
-        return f"❌ {exc}"
+        return t.REFUSED.format(message=exc)
     return t.FEEDBACK_SAVED
 
 

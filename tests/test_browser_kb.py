@@ -59,7 +59,7 @@ def test_upload_a_docx_then_ask_about_it(served: tuple[str, Settings], tmp_path:
         expect(page.locator("#lq-admin-files")).to_contain_text("通报.docx")
         page.locator("#lq-admin-upload").click()
         message = page.locator("#lq-admin-message")
-        expect(message).to_contain_text("通报.docx：已上传")
+        expect(message).to_contain_text("【已上传】通报.docx")
         expect(message).to_contain_text("扫描件.pdf：PDF 没有文字层")
         expect(message).to_contain_text("数据.txt：这是二进制文件")
         expect(page.locator("#lq-admin-status")).to_contain_text("索引已就绪", timeout=240_000)
