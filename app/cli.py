@@ -43,6 +43,11 @@ def parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--folds", type=int, default=5, help="交叉验证折数")
     calibrate.add_argument("--max-wrong", type=float, default=0.02, help="允许误拒答的比例")
     calibrate.add_argument("--dry-run", action="store_true", help="只输出结果，不写入策略文件")
+    feedback = sub.add_parser("feedback", help="导出用户对回答的 👍/👎 评价")
+    feedback.add_argument("action", choices=["export"], help="export：以 JSON 行输出评价")
+    feedback.add_argument("--rating", choices=["up", "down"], help="只导出这种评价")
+    feedback.add_argument("--as-questions", action="store_true",
+                          help="输出评测问题记录（格式同 tests/data/dev.jsonl），答案与证据留待填写")
     serve = sub.add_parser("serve", help="启动网页问答和 HTTP API")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址；0.0.0.0 让局域网内其他电脑访问")
     serve.add_argument("--port", type=int, default=8000, help="端口")

@@ -123,6 +123,16 @@ def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_feedback(settings: Settings, args: argparse.Namespace) -> int:
+    from app.feedback import FeedbackStore, as_question
+
+    rows = [row for row in FeedbackStore(settings.feedback_path).rows() if args.rating in (None, row.get("rating"))]
+    for number, row in enumerate(rows, start=1):
+        print(json.dumps(as_question(row, number) if args.as_questions else row, ensure_ascii=False))
+    print(f"lawqa: 共导出 {len(rows)} 条评价（{settings.feedback_path}）", file=sys.stderr)
+    return 0
+
+
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     from app.server import serve
 

@@ -29,6 +29,9 @@ class Settings(BaseModel):
     dense_weight: float = 0.5
     max_question_chars: int = 2000
     max_top_k: int = 50
+    reload_seconds: float = 2.0  # how often the service looks for rebuilt indexes; 0: never
+    admin_token: str = ""  # knowledge-base management (upload, delete, rebuild); empty: off
+    max_upload_mb: int = 20
 
     @property
     def index_root(self) -> Path:
@@ -36,6 +39,15 @@ class Settings(BaseModel):
 
     def index_dir(self, collection: str | None = None) -> Path:
         return self.index_root / (collection or self.collection)
+
+    @property
+    def sources_root(self) -> Path:
+        """Originals of documents uploaded through the management API, one folder per collection."""
+        return self.home / "sources"
+
+    @property
+    def feedback_path(self) -> Path:
+        return self.home / "feedback.jsonl"
 
     @property
     def cache_path(self) -> Path:

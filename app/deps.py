@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
@@ -13,19 +14,55 @@ from rag.errors import IndexStateError
 from rag.ingest.catalog import place_names
 from rag.types import Chunk
 
+if TYPE_CHECKING:
+    from app.feedback import FeedbackStore
+    from app.kb import KnowledgeBase
 
-@dataclass
+
+@dataclass(frozen=True)
+class _Loaded:
+    engine: Engine | None = None
+    passages: dict[str, list[Chunk]] = field(default_factory=dict)
+    places: tuple[str, ...] = ()
+
+
 class Runtime:
     """The loaded engine and what is derived from it once; shared by the API and the UI.
 
-    It is only replaced as a whole by the lifespan and read by requests, so
-    requests need no lock to use it.
+    The engine and its derived tables live in one frozen snapshot that is
+    replaced by a single assignment, so a request sees the old or the new
+    index, never a mix, and needs no lock. Swaps (a rebuilt collection, one
+    added or deleted) are serialised by `swap_lock`, since each one reads the
+    current engine to make the next.
     """
 
-    engine: Engine | None = None
-    error: str = ""
-    passages: dict[str, list[Chunk]] = field(default_factory=dict)
-    places: tuple[str, ...] = ()
+    def __init__(self, engine: Engine | None = None) -> None:
+        self._loaded = _Loaded()
+        self.error = ""
+        self.swap_lock = threading.RLock()
+        self.kb: KnowledgeBase | None = None  # set by create_app: management of uploaded collections
+        self.feedback: FeedbackStore | None = None  # set by create_app: 👍/👎 on answers
+        if engine is not None:
+            self.attach(engine)
+
+    @property
+    def engine(self) -> Engine | None:
+        return self._loaded.engine
+
+    @engine.setter
+    def engine(self, engine: Engine | None) -> None:
+        if engine is None:
+            self._loaded = _Loaded()
+        else:
+            self.attach(engine)
+
+    @property
+    def passages(self) -> dict[str, list[Chunk]]:
+        return self._loaded.passages
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        return self._loaded.places
 
     def attach(self, engine: Engine) -> None:
         passages: dict[str, list[Chunk]] = {doc_id: [] for doc_id in engine.documents}
@@ -33,13 +70,14 @@ class Runtime:
             for chunk in loaded.retriever.chunks:
                 passages.setdefault(chunk.doc_id, []).append(chunk)
         names = (name for doc in engine.documents.values() for name in place_names(doc.meta.place))
-        self.passages, self.places, self.error = passages, tuple(dict.fromkeys(names)), ""
-        self.engine = engine  # last: the engine being set is what makes the runtime ready
+        self._loaded = _Loaded(engine, passages, tuple(dict.fromkeys(names)))  # the one assignment
+        self.error = ""
 
     def require(self) -> Engine:
-        if self.engine is None:
+        engine = self.engine
+        if engine is None:
             raise IndexStateError(self.error or texts.INDEX_NOT_READY)
-        return self.engine
+        return engine
 
 
 def get_runtime(request: Request) -> Runtime:

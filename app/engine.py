@@ -136,6 +136,19 @@ def require_intact(*values: str) -> None:
         raise InputError(texts.BROKEN_CHARACTERS)
 
 
+def with_collection(engine: Engine, name: str, loaded: LoadedCollection | None,
+                    documents: Sequence[Document] = ()) -> Engine:
+    """A new engine with collection `name` replaced by `loaded` (None: removed); `engine` is unchanged."""
+    collections = {key: value for key, value in engine.collections.items() if key != name}
+    if loaded is not None:
+        collections[name] = loaded
+    if not collections:
+        raise IndexStateError(texts.INDEX_NOT_READY)
+    kept = {doc_id: doc for doc_id, doc in engine.documents.items() if doc.collection != name}
+    kept.update((doc.doc_id, doc) for doc in documents)
+    return Engine(engine.settings, collections, kept, engine.encoder)
+
+
 def available_collections(settings: Settings) -> list[str]:
     """Collections with a finished index, the default one first."""
     names = sorted(p.name for p in settings.index_root.glob("*") if (p / "manifest.json").exists())

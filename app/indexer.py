@@ -9,7 +9,7 @@ from pathlib import Path
 from app.config import Settings
 from rag.errors import IndexStateError, InputError
 from rag.ingest.embedcache import EmbeddingCache, Progress
-from rag.ingest.indexing import Corpus, build_index, corpus_hash, discover, load_corpus
+from rag.ingest.indexing import Corpus, build_index, corpus_hash, discover, load_corpus, unsupported
 from rag.ingest.store import Manifest, read_manifest
 from rag.protocols import Encoder
 from rag.text.tokenize import Tokenizer
@@ -43,8 +43,9 @@ def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None 
     files = discover(paths)
     corpus = load_corpus(files, collection=settings.collection, max_chars=settings.chunk_chars,
                          progress=load_progress)
+    corpus.skipped[:0] = unsupported(paths)  # no file is left out without saying so
     if not corpus.chunks:
-        raise InputError("no readable documents: " + "; ".join(corpus.skipped))
+        raise InputError("没有可收录的文件：\n" + "\n".join(corpus.skipped))
     encoder = encoder or load_encoder(settings.encoder, num_threads=settings.threads)
     manifest = Manifest(encoder.name, encoder.dim, len(corpus.chunks), len(corpus.documents),
                         corpus_hash(files, chunk_settings(settings)), code_version(), settings.collection)

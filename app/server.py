@@ -21,7 +21,10 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.deps import Runtime
 from app.engine import Engine, available_collections, load_engine
+from app.feedback import FeedbackStore
 from app.indexer import code_version
+from app.kb import KnowledgeBase
+from app.reloader import Reloader
 from app.routes import install_error_handlers, router
 from app.routes.docs import install_docs
 from app.routes.errors import install_method_guard
@@ -39,7 +42,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     if settings is None:
         raise ValueError("create_app needs settings or an engine")
     runtime = Runtime()
-    app = FastAPI(title="lawqa", version=code_version(), lifespan=_lifespan(runtime, settings, engine),
+    reloader = Reloader(runtime, settings)
+    runtime.kb = KnowledgeBase(settings, runtime, reloader)
+    runtime.feedback = FeedbackStore(settings.feedback_path)
+    app = FastAPI(title="lawqa", version=code_version(), lifespan=_lifespan(runtime, reloader, settings, engine),
                   docs_url=None, redoc_url=None,
                   description="Chinese legal question answering over your documents, with exact citations.")
     app.state.runtime = runtime
@@ -54,7 +60,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     return app
 
 
-def _lifespan(runtime: Runtime, settings: Settings, engine: Engine | None
+def _lifespan(runtime: Runtime, reloader: Reloader, settings: Settings, engine: Engine | None
               ) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -67,7 +73,10 @@ def _lifespan(runtime: Runtime, settings: Settings, engine: Engine | None
         except Exception:  # damage no check foresaw: still start, and answer 503 saying so
             runtime.error = texts.INDEX_LOAD_FAILED
             logger.exception("lawqa: loading the index failed")
+        reloader.prime()
+        reloader.start(settings.reload_seconds)
         yield
+        reloader.stop()
         runtime.engine = None
 
     return lifespan

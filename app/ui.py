@@ -29,6 +29,7 @@ from app.engine import available_collections, require_intact
 from app.followup import rewrite
 from app.gradio_guard import GradioGuard
 from app.present import section_label
+from app.ui_admin import mount_tabs
 from rag import texts
 from rag.errors import LawqaError
 from rag.types import SEARCH_MODES, Answer, Citation
@@ -167,6 +168,7 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
             button.click(ask, [button, chatbot, previous, top_k, mode, collections], outputs,
                          api_visibility="private")
         clear.click(lambda: ([], "", empty_sources(), ""), None, outputs, api_visibility="private")
+        mount_tabs(demo, runtime, settings, chatbot, collections)  # retrieval test, management, 👍/👎
     demo.queue(default_concurrency_limit=4)
     return demo
 

@@ -10,6 +10,7 @@ import pytest
 
 from app.config import Settings
 from app.engine import Engine
+from tests import formats_fixtures
 from tests.conftest import DEV, SEEDS
 
 
@@ -60,13 +61,20 @@ def test_eval_json_prints_one_object(seed_engine: Engine, seed_settings: Setting
 
 def test_unreadable_files_are_skipped_with_a_message_and_nothing_else_lost(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
-    docs.mkdir()
+    formats_fixtures.write_folder(docs)
     (docs / "good.txt").write_text("一、工作情况\n坦洲镇受理法律援助案件7宗。", encoding="gbk")
-    (docs / "broken.txt").write_bytes(b"\x00\x01binary")
     result = lawqa("index", str(docs), home=tmp_path)
-    assert result.returncode == 0 and "broken.txt: binary file" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "indexed 6 documents" in result.stdout
+    skipped = [line for line in result.stderr.splitlines() if line.startswith("lawqa: 已跳过")]
+    for name, reason in (("扫描件.pdf", "没有文字层"), ("空白.txt", "文件是空的"), ("数据.txt", "二进制文件"),
+                         ("表格.xlsx", "不支持的格式")):
+        assert any(name in line and reason in line for line in skipped), (name, result.stderr)
+    assert len(skipped) == 4
     answer = lawqa("ask", "坦洲镇受理了多少宗法律援助案件？", home=tmp_path)
     assert "7宗" in answer.stdout
+    answer = lawqa("ask", "青禾镇调处了多少件土地承包纠纷？", home=tmp_path)
+    assert "四十七件" in answer.stdout
 
 
 def test_bad_environment_setting_is_reported(tmp_path: Path) -> None:

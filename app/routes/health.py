@@ -12,6 +12,7 @@ from pathlib import Path
 from fastapi import APIRouter, Response
 
 from app.deps import RuntimeDep
+from app.reloader import disk_state, watched
 from app.routes.errors import public_message
 from app.schemas import Health, IndexHashes
 from rag import texts
@@ -28,11 +29,18 @@ def healthz(runtime: RuntimeDep, response: Response) -> Health:
         response.status_code = 503
         return Health(status="unavailable", detail=public_message(runtime.error or texts.INDEX_NOT_READY))
     engine = runtime.engine
-    collections = {name: asdict(loaded.manifest) for name, loaded in engine.collections.items()}
+    collections: dict[str, dict[str, object]] = {}
+    for name in dict.fromkeys([*engine.collections, *watched(engine.settings)]):
+        loaded = engine.collections.get(name)
+        on_disk = disk_state(engine.settings, name)
+        collections[name] = {**(asdict(loaded.manifest) if loaded else {}),
+                             "loaded_hash": loaded.manifest.corpus_hash if loaded else None,
+                             "disk_hash": on_disk.corpus_hash if on_disk else None}
     hashes = {name: IndexHashes(loaded=manifest_hash(loaded.manifest),
                                 on_disk=_disk_hash(engine.settings.index_dir(name)))
               for name, loaded in engine.collections.items()}
     return Health(status="ready", manifest=asdict(engine.manifest), collections=collections, index_hashes=hashes)
+
 
 
 def _disk_hash(directory: Path) -> str | None:

@@ -8,11 +8,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag import texts
 from rag.errors import DocumentError, InputError
 from rag.ingest.catalog import CATALOG_NAME, load_catalog, place_names
 from rag.ingest.embedcache import EmbeddingCache, Progress
+from rag.ingest.formats import SUPPORTED_SUFFIXES
 from rag.ingest.lawindex import INDEX_FILES, LawIndexEntry, load_law_index
-from rag.ingest.loading import read_text
+from rag.ingest.loading import TEXT_SUFFIXES, read_text
 from rag.ingest.reports import load_report
 from rag.ingest.statutes import parse_statute
 from rag.ingest.store import Manifest, write_index
@@ -22,7 +24,7 @@ from rag.text.numerals import ARTICLE_REF
 from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta, Document
 
-SOURCE_SUFFIXES = (".txt", ".md")
+SOURCE_SUFFIXES = SUPPORTED_SUFFIXES
 STATUTE_MARKER = "<!-- INFO END -->"
 _NOTES = ("README", "SOURCE", "LICENSE", "CHANGELOG")
 _ARTICLE_LINE = re.compile(rf"^\s*{ARTICLE_REF}", re.MULTILINE)
@@ -43,16 +45,25 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if not path.exists():
             raise InputError(f"{path}: no such file or directory")
-        found = sorted(p for p in path.rglob("*") if p.suffix in SOURCE_SUFFIXES) if path.is_dir() else [path]
+        found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SOURCE_SUFFIXES) if path.is_dir() else [path]
         files.extend(p for p in found if p.is_file() and not _is_housekeeping(p))
     if not files:
-        raise InputError(f"no .txt or .md files under {', '.join(map(str, paths))}")
+        raise InputError(f"no {' / '.join(SOURCE_SUFFIXES)} files under {', '.join(map(str, paths))}")
     return files
 
 
+def unsupported(paths: Sequence[Path]) -> list[str]:
+    """One message per file in these folders that `discover` leaves out for its format."""
+    found = (p for path in paths if path.is_dir() for p in sorted(path.rglob("*")))
+    return [texts.FILE_UNSUPPORTED.format(name=p, suffix=p.suffix.lower() or "无扩展名",
+                                          supported="、".join(SOURCE_SUFFIXES))
+            for p in found if p.is_file() and p.suffix.lower() not in SOURCE_SUFFIXES and not _is_housekeeping(p)]
+
+
 def _is_housekeeping(path: Path) -> bool:
-    """Hidden files and a folder's own README / SOURCE / LICENSE notes are not documents."""
-    return path.name.startswith(".") or path.name.upper().startswith(_NOTES)
+    """Hidden files, a folder's README / SOURCE / LICENSE notes, catalogs and law indexes are not documents."""
+    return (path.name.startswith(".") or path.name.upper().startswith(_NOTES)
+            or path.name in (CATALOG_NAME, *INDEX_FILES))
 
 
 def corpus_hash(files: Sequence[Path], settings: str) -> str:
@@ -97,6 +108,8 @@ class _Loader:
 
 def is_statute(path: Path) -> bool:
     """LawRefBook Markdown, or plain text whose lines start with 第X条 again and again."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        return False
     head = read_text(path)[:20_000] if path.stat().st_size else ""
     return STATUTE_MARKER in head or len(_ARTICLE_LINE.findall(head)) >= 3
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rag import texts
 from rag.errors import DocumentError
 from rag.ingest.chunking import DEFAULT_MAX_CHARS, chunk_report
 from rag.ingest.cleaning import clean_report
-from rag.ingest.loading import read_text
+from rag.ingest.loading import read_document
 from rag.types import Chunk, DocMeta, Document
 
 
@@ -19,10 +20,10 @@ def load_report(
     collection: str = "seeds",
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> tuple[Document, list[Chunk]]:
-    report = clean_report(read_text(path))
+    report = clean_report(read_document(path))
     text, chunks = chunk_report(doc_id, report, max_chars=max_chars, collection=collection)
     if not chunks:
-        raise DocumentError(f"{path}: no text left after cleaning; is it an empty page or a binary file?")
+        raise DocumentError(texts.FILE_NO_TEXT.format(name=path))
     if meta is None:
         titles = [line.text.text for line in report.lines if line.kind == "title"]
         meta = DocMeta(title="".join(titles) or path.stem, date=report.metadata.get("date", ""),
