@@ -15,6 +15,7 @@ from rag.types import SearchMode
 
 StrictInt = Annotated[int, Field(strict=True)]
 StrictStr = Annotated[str, Field(strict=True)]
+StrictBool = Annotated[bool, Field(strict=True)]
 
 
 class _Request(BaseModel):
@@ -29,6 +30,8 @@ class AnswerRequest(_Request):
     question: StrictStr = Field(description="the question, 1 to 2,000 characters",
                                 examples=["鹤山帮农民工讨回了多少工钱？"])
     top_k: StrictInt = Field(default=5, description="citations to return, 1 to 50")
+    generate: StrictBool | None = Field(default=None, description="rewrite the answer with the configured language "
+                                        "model, every sentence verified; null: the server's LAWQA_GENERATE")
 
 
 class SearchRequest(_Request):
@@ -59,6 +62,18 @@ class CitationOut(Passage):
     quote: list[str] = Field(description="sentences of this passage used in the answer")
 
 
+class RemovedSentence(BaseModel):
+    sentence: str
+    reason: str
+
+
+class GenerationOut(BaseModel):
+    model: str = Field(description="the language model asked; empty when none is configured")
+    removed: list[RemovedSentence] = Field(description="generated sentences dropped by verification, with why")
+    fallback: bool = Field(description="the extractive answer is shown instead of a generated one")
+    note: str = Field(default="", description="why generation fell back, for people")
+
+
 class AnswerResponse(BaseModel):
     question: str
     answer: str
@@ -67,6 +82,7 @@ class AnswerResponse(BaseModel):
     citations: list[CitationOut]
     mode: SearchMode
     timings_ms: dict[str, float]
+    generation: GenerationOut | None = Field(default=None, description="present when generation was asked for")
 
 
 class SearchResponse(BaseModel):

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from app.config import Settings
 from app.deps import Runtime
 from app.engine import Engine, available_collections, load_engine
+from app.generation import load_generation
 from app.indexer import code_version
 from app.routes import install_error_handlers, router
 from app.routes.docs import install_docs
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                   docs_url=None, redoc_url=None,
                   description="Chinese legal question answering over your documents, with exact citations.")
     app.state.runtime = runtime
+    app.state.generation = load_generation(settings)
     install_error_handlers(app)
     app.include_router(router)
     install_docs(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.routes import api, documents, health, pages
+from app.routes import api, dify, documents, health, openai_compat, pages, streaming
 from app.routes.errors import install_error_handlers
 
 __all__ = ["install_error_handlers", "router"]
@@ -14,3 +14,6 @@ router.include_router(health.router)
 router.include_router(api.router)
 router.include_router(documents.router)
 router.include_router(pages.router)
+router.include_router(streaming.router)
+router.include_router(openai_compat.router)
+router.include_router(dify.router)
