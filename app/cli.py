@@ -26,6 +26,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--json", action="store_true", help="print JSON")
         command.add_argument("--collection", dest="collections", action="append",
                              help="search this collection (repeat for several; default: all loaded)")
+        if name == "ask":
+            command.add_argument("--generate", action="store_true", default=None,
+                                 help="rewrite the answer with the configured language model, every sentence verified")
     evaluate = sub.add_parser("eval", help="evaluate retrieval and answers on a question file")
     evaluate.add_argument("questions", help="JSONL file (schema: tests/data/dev.jsonl)")
     evaluate.add_argument("--top-k", type=int, default=10)
@@ -37,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="start the browser chat and HTTP API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    sub.add_parser("mcp", help="serve search, answer and articles to an MCP client over stdio")
     return root
 
 

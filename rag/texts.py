@@ -48,3 +48,5 @@ DIFY_BAD_HEADER = "Authorization 请求头格式无效，应为 'Bearer <api-key
 DIFY_AUTH_FAILED = "授权失败：API 密钥不正确。"
 DIFY_NO_KEY = "授权失败：服务端未设置 LAWQA_API_KEY，外部知识库接口未开放。"
 DIFY_NO_KNOWLEDGE = "知识库不存在：{knowledge_id}（可用：{known}）"
+SPAN_OUTSIDE = "区间 {start}-{end} 不在文档 {doc_id} 的任何段落内。"
+ARTICLE_NOT_FOUND = "未找到条文：{label}（例如：民法典第54条）"

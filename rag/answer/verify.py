@@ -24,6 +24,7 @@ from rag import texts
 from rag.answer.quantities import sentence_quantities, text_quantities
 from rag.text.sentences import split_sentences
 
+WINDOW = 3  # evidence sentences a claim is scored against
 COVERAGE_THRESHOLD = 0.5  # bench/generation.py: grounded sentences score >= 0.8, unrelated ones <= 0.35
 _MARKER = re.compile(r"\s*[\[【［]\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*[\]】］]")
 _CLAIM = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[”’」』)）]*)?(?:\s*[\[【［]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】］])*")
@@ -80,6 +81,23 @@ def evidence_text(passage: str) -> str:
     return " ".join(s for s in split_sentences(passage) if not _INSTRUCTION.search(s))
 
 
+def window(sentence: str, evidence: str, size: int = WINDOW) -> str:
+    """The `size` sentences of the evidence sharing most character bigrams with the sentence, in order.
+
+    A claim is supported by particular sentences, not by words scattered over
+    a whole article; and scoring a few sentences instead of every cited
+    passage keeps verification within milliseconds.
+    """
+    wanted = _bigrams(sentence)
+    parts = split_sentences(evidence.replace(" ", "\n"))
+    ranked = sorted(range(len(parts)), key=lambda i: -len(wanted & _bigrams(parts[i])))[:size]
+    return " ".join(parts[i] for i in sorted(ranked))
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
 def check(claim: Claim, evidence: Sequence[str], coverage: Coverage, threshold: float) -> str | None:
     """Why the claim is unsupported, or None when it stands; `evidence[i]` is passage i+1's evidence text."""
     if not claim.cited:
@@ -93,7 +111,7 @@ def check(claim: Claim, evidence: Sequence[str], coverage: Coverage, threshold: 
     for surface, value in sentence_quantities(claim.body):
         if value not in known:
             return texts.REMOVED_NUMBER.format(value=surface)
-    score = coverage(claim.body, cited)
+    score = coverage(claim.body, window(claim.body, cited))
     if score < threshold:
         return texts.REMOVED_UNSUPPORTED.format(coverage=score, threshold=threshold)
     return None
