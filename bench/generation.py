@@ -69,13 +69,13 @@ def main() -> None:
             for variant in PLANTED if model == "injected" else ("",):
                 for answer in answers:
                     subject = planted(answer, variant) if variant else answer
-                    out, report = generate(subject, generator, coverage_for(engine, subject))
+                    _, report = generate(subject, generator, coverage_for(engine, subject))
                     ok = (not report.removed and not report.fallback) if model == "grounded" else (
                         report.fallback or bool(report.removed))
                     counts.setdefault(model, [0, 0])[0 if ok else 1] += 1
-    for model, (ok, bad) in counts.items():
+    for model, (good, bad) in counts.items():
         verb = "passed untouched" if model == "grounded" else "caught or fell back"
-        print(f"  {model:<13} {ok:>3}/{ok + bad} {verb}")
+        print(f"  {model:<13} {good:>3}/{good + bad} {verb}")
     timing(engine, answers)
     thresholds(engine, answers)
     off_cost(engine, answers)
@@ -101,7 +101,9 @@ def thresholds(engine: object, answers: list[Answer]) -> None:
     from app.engine import Engine
 
     assert isinstance(engine, Engine)
-    own, related, unrelated = [], [], []
+    own: list[float] = []
+    related: list[float] = []
+    unrelated: list[float] = []
     for i, answer in enumerate(answers):
         coverage = coverage_for(engine, answer)
         evidence = [evidence_text(p) for p in passages_of(answer)]

@@ -16,6 +16,7 @@ so the script works for any question.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
@@ -52,7 +53,8 @@ def script(model: str, prompt: str) -> str:
     grounded = [cite(s[0], n) for n, s in ((n, sentences(found.get(n, ""))) for n in (1, 2)) if s]
     if model == "wrong-number":
         # A figure (two digits or more), not a list number: its last digit is changed.
-        numbered = next((cite(s, n) for n, text in found.items() for s in sentences(text) if re.search(r"\d{2}", s)), "")
+        figures = (cite(s, n) for n, text in found.items() for s in sentences(text) if re.search(r"\d{2}", s))
+        numbered = next(figures, "")
         return re.sub(r"(?<=\d)\d(?=\D)", lambda m: str((int(m.group(0)) + 1) % 10), numbered, count=1)
     if model == "cite-nine":
         return re.sub(r"\[\d+\]", "[9]", grounded[0] if grounded else "")
@@ -66,10 +68,9 @@ class _Handler(BaseHTTPRequestHandler):
         return
 
     def do_POST(self) -> None:
-        try:
+        # The client may give up first (the `slow` script), as a client with a timeout does.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._reply()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up first (the `slow` script), as a client with a timeout does
 
     def _reply(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
