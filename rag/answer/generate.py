@@ -9,6 +9,7 @@ answer stands and the report says why (`fallback`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -22,6 +23,9 @@ from rag.errors import GenerationError
 from rag.protocols import Generator
 from rag.text.sentences import split_sentences
 from rag.types import Answer, Citation
+
+_STOP = re.compile(r"[。！？!?\n]+")
+_TAIL = re.compile(r"[”’」』)）]*(?:\s*[\[【［]\s*\d+(?:\s*[,，、]\s*\d+)*\s*[\]】］])*")
 
 
 @dataclass(frozen=True)
@@ -121,13 +125,12 @@ def _judge(claim: Claim, evidence: list[str], coverage: Coverage, threshold: flo
 
 
 def closed_prefix(buffer: str) -> int:
-    """Length of the leading complete sentences: ended, and followed by text that is not a citation marker."""
+    """Length of the leading complete sentences: ended, their markers in, and followed by more text."""
     end = 0
-    for i, ch in enumerate(buffer):
-        if ch in "。！？!?\n" and i > end:
-            rest = buffer[i + 1:].lstrip("”’」』)）")
-            head = rest.lstrip()
-            if not head or head[0] in "[【［。！？!?":
-                continue  # markers or more punctuation may still follow
-            end = len(buffer) - len(rest.lstrip())
+    for stop in _STOP.finditer(buffer):
+        tail = _TAIL.match(buffer, stop.end())
+        after = tail.end() if tail else stop.end()
+        rest = buffer[after:].lstrip()
+        if rest and rest[0] not in "[【［":  # a marker may still be arriving
+            end = after
     return end
