@@ -13,8 +13,9 @@ from app.engine import Engine
 from tests.conftest import DEV, SEEDS
 
 
-def lawqa(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LAWQA_HOME": str(home), "LAWQA_SEEDS": str(SEEDS)}
+def lawqa(*args: str, home: Path, stdin: str = "", env: dict[str, str] | None = None
+          ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LAWQA_HOME": str(home), "LAWQA_SEEDS": str(SEEDS), **(env or {})}
     return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=env,
                           input=stdin, timeout=300, check=False)
 
