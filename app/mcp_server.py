@@ -15,10 +15,13 @@ the protocol, so anything a library prints while loading goes to stderr.
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 
 from app.config import Settings
 from app.deps import Runtime
@@ -27,9 +30,10 @@ from app.generation import Generation, load_generation, response_dict
 from app.present import hit_dict, section_label
 from app.routes.documents import clean_span
 from rag import texts
-from rag.errors import InputError
+from rag.errors import InputError, LawqaError
 from rag.text.numerals import normalize_article_refs
 
+_Tool = Callable[..., dict[str, Any]]
 INSTRUCTIONS = ("lawqa answers Chinese legal questions from the laws and reports it holds, with exact citations. "
                 "Use `answer` for a question, `search` to browse passages, `get_article` or `get_document` to "
                 "read a cited article or span in full.")
@@ -39,27 +43,48 @@ def build_server(engine: Engine, generation: Generation) -> MCPServer:
     runtime = Runtime()
     runtime.attach(engine)
     server: MCPServer = MCPServer("lawqa", instructions=INSTRUCTIONS)
+    tool = _lawqa_tool(server)
 
-    @server.tool(description="Search the laws and reports; returns ranked passages with document, section and offsets.")
+    @tool(description="Search the laws and reports; returns ranked passages with document, section and offsets.")
     def search(query: str, top_k: int = 5, collections: list[str] | None = None) -> dict[str, Any]:
         hits = engine.search(query, top_k=top_k, collections=collections or None)
         rows = [hit_dict(h, engine.metas[h.chunk.doc_id].title, engine.metas[h.chunk.doc_id].source) for h in hits]
         return {"query": query.strip(), "hits": rows}
 
-    @server.tool(description="Answer a Chinese legal question; every sentence carries a numbered citation [n].")
+    @tool(description="Answer a Chinese legal question; every sentence carries a numbered citation [n].")
     def answer(question: str, top_k: int = 5, generate: bool | None = None) -> dict[str, Any]:
         result = engine.answer(question, top_k=top_k)
         return response_dict(*generation.apply(engine, result, generate))
 
-    @server.tool(description="A document's clean text; with start and end (from a citation), the passages there.")
+    @tool(description="A document's clean text; with start and end (from a citation), the passages there.")
     def get_document(doc_id: str, start: int | None = None, end: int | None = None) -> dict[str, Any]:
         return document_span(engine, runtime, doc_id, start, end)
 
-    @server.tool(description="One statute article by label, e.g. '民法典第54条' or '民法典 第五十四条'.")
+    @tool(description="One statute article by label, e.g. '民法典第54条' or '民法典 第五十四条'.")
     def get_article(label: str) -> dict[str, Any]:
         return find_article(runtime, engine, label)
 
     return server
+
+
+def _lawqa_tool(server: MCPServer) -> Callable[..., Callable[[_Tool], _Tool]]:
+    """`server.tool`, with lawqa's errors reported to the client in their own (Chinese) words."""
+
+    def register(**options: Any) -> Callable[[_Tool], _Tool]:
+        def wrap(function: _Tool) -> _Tool:
+            @functools.wraps(function)
+            def run(*args: Any, **kwargs: Any) -> dict[str, Any]:
+                try:
+                    return function(*args, **kwargs)
+                except LawqaError as exc:
+                    raise ToolError(str(exc)) from exc
+
+            server.tool(**options)(run)
+            return function
+
+        return wrap
+
+    return register
 
 
 def document_span(engine: Engine, runtime: Runtime, doc_id: str, start: int | None, end: int | None
