@@ -50,3 +50,7 @@ DIFY_NO_KEY = "授权失败：服务端未设置 LAWQA_API_KEY，外部知识库
 DIFY_NO_KNOWLEDGE = "知识库不存在：{knowledge_id}（可用：{known}）"
 SPAN_OUTSIDE = "区间 {start}-{end} 不在文档 {doc_id} 的任何段落内。"
 ARTICLE_NOT_FOUND = "未找到条文：{label}（例如：民法典第54条）"
+GENERATE_SWITCH = "生成式回答（需配置语言模型，逐句核对出处）"
+GENERATE_SWITCH_INFO = "由语言模型改写回答；核对不通过的句子会被删去，全部不通过时仍给出摘录式回答。"
+GENERATING = "正在生成并逐句核对……"
+REMOVED_COUNT = "已删去 {count} 句无法核实的生成内容。"
