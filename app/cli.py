@@ -17,7 +17,7 @@ def parser() -> argparse.ArgumentParser:
     cli_text.install()
     root = argparse.ArgumentParser(prog="lawqa", description="法律智多星：就您的资料提问，回答摘自原文并标明出处。")
     sub = root.add_subparsers(dest="command", required=True, title="子命令",
-                              metavar="{index,ask,search,eval,calibrate,serve}")
+                              metavar="{index,ask,search,eval,calibrate,feedback,serve,mcp}")
     index = sub.add_parser("index", help="从文档建立索引（默认：示例资料 seeds）")
     index.add_argument("paths", nargs="*", help="文档文件或目录")
     index.add_argument("--collection", help="要建立的资料库名称（默认：seeds）")
@@ -30,6 +30,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--json", action="store_true", help="输出 JSON")
         command.add_argument("--collection", dest="collections", action="append",
                              help="只检索此资料库（可重复；默认：全部已加载的）")
+        if name == "ask":
+            command.add_argument("--generate", action="store_true", default=None,
+                                 help="用已配置的语言模型改写回答，逐句核验出处")
     evaluate = sub.add_parser("eval", help="用问题集评测检索与回答")
     evaluate.add_argument("questions", help="JSONL 问题文件（格式见 tests/data/dev.jsonl）")
     evaluate.add_argument("--top-k", type=int, default=10, help="评测的检索条数")
@@ -51,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="启动网页问答和 HTTP API")
     serve.add_argument("--host", default="127.0.0.1", help="监听地址；0.0.0.0 让局域网内其他电脑访问")
     serve.add_argument("--port", type=int, default=8000, help="端口")
+    sub.add_parser("mcp", help="以 stdio 方式向 MCP 客户端提供检索、问答和条文查询")
     return root
 
 

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from app.config import Settings
-from app.present import answer_dict, answer_text, hit_dict, hit_text
+from app.present import answer_text, hit_dict, hit_text
 from rag import texts
 from rag.errors import IndexStateError, InputError
 
@@ -61,13 +61,19 @@ def _questions(args: argparse.Namespace) -> list[str]:
 
 def run_ask(settings: Settings, args: argparse.Namespace) -> int:
     from app.engine import load_engine
+    from app.generation import load_generation, response_dict
 
     engine = load_engine(settings)
+    generation = load_generation(settings)
     interactive = args.question is None
     while True:
         for question in _questions(args):
             answer = engine.answer(question, top_k=args.top_k, mode=args.mode, collections=args.collections)
-            print(json.dumps(answer_dict(answer), ensure_ascii=False, indent=2) if args.json else answer_text(answer))
+            answer, report = generation.apply(engine, answer, args.generate)
+            if report is not None and report.note and not args.json:
+                print(f"lawqa: {report.note}", file=sys.stderr)
+            print(json.dumps(response_dict(answer, report), ensure_ascii=False, indent=2) if args.json
+                  else answer_text(answer))
         if not interactive or not sys.stdin.isatty():
             return 0
 
@@ -137,4 +143,11 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     from app.server import serve
 
     serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def run_mcp(settings: Settings, args: argparse.Namespace) -> int:
+    from app.mcp_server import run
+
+    run(settings)
     return 0

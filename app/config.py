@@ -32,6 +32,14 @@ class Settings(BaseModel):
     reload_seconds: float = 2.0  # how often the service looks for rebuilt indexes; 0: never
     admin_token: str = ""  # knowledge-base management (upload, delete, rebuild); empty: off
     max_upload_mb: int = 20
+    # Optional generation over an OpenAI-compatible chat endpoint; off unless a request or LAWQA_GENERATE asks.
+    generate: bool = False
+    llm_base_url: str = ""  # e.g. http://127.0.0.1:11434/v1 (Ollama)
+    llm_model: str = ""
+    llm_api_key: str = ""
+    llm_timeout: float = Field(default=30.0, gt=0)
+    llm_temperature: float = Field(default=0.1, ge=0, le=2)
+    api_key: str = ""  # Bearer key for POST /retrieval (Dify) and, when set, for /v1 (OpenAI-compatible)
 
     @property
     def index_root(self) -> Path:

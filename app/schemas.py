@@ -17,6 +17,7 @@ from rag.types import SearchMode
 StrictInt = Annotated[int, Field(strict=True)]
 StrictStr = Annotated[str, Field(strict=True)]
 TOP_K_MAX = 50  # the default Settings.max_top_k; a deployment may lower it, not raise it
+StrictBool = Annotated[bool, Field(strict=True)]
 
 
 class _Request(BaseModel):
@@ -31,6 +32,8 @@ class AnswerRequest(_Request):
     question: StrictStr = Field(description="the question, 1 to 2,000 characters",
                                 examples=["鹤山帮农民工讨回了多少工钱？"])
     top_k: StrictInt = Field(default=5, ge=1, le=TOP_K_MAX, description="citations to return, 1 to 50")
+    generate: StrictBool | None = Field(default=None, description="rewrite the answer with the configured language "
+                                        "model, every sentence verified; null: the server's LAWQA_GENERATE")
 
 
 class SearchRequest(_Request):
@@ -68,6 +71,18 @@ class CitationOut(Passage):
     answer_spans: list[AnswerSpan] = Field(description="the exact answer inside the quoted sentences")
 
 
+class RemovedSentence(BaseModel):
+    sentence: str
+    reason: str
+
+
+class GenerationOut(BaseModel):
+    model: str = Field(description="the language model asked; empty when none is configured")
+    removed: list[RemovedSentence] = Field(description="generated sentences dropped by verification, with why")
+    fallback: bool = Field(description="the extractive answer is shown instead of a generated one")
+    note: str = Field(default="", description="why generation fell back, for people")
+
+
 class AnswerResponse(BaseModel):
     question: str
     answer: str
@@ -76,6 +91,7 @@ class AnswerResponse(BaseModel):
     citations: list[CitationOut]
     mode: SearchMode
     timings_ms: dict[str, float]
+    generation: GenerationOut | None = Field(default=None, description="present when generation was asked for")
 
 
 class SearchResponse(BaseModel):

@@ -22,6 +22,7 @@ from app.config import Settings
 from app.deps import Runtime
 from app.engine import Engine, available_collections, load_engine
 from app.feedback import FeedbackStore
+from app.generation import load_generation
 from app.indexer import code_version
 from app.kb import KnowledgeBase
 from app.reloader import Reloader
@@ -49,6 +50,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                   docs_url=None, redoc_url=None,
                   description="Chinese legal question answering over your documents, with exact citations.")
     app.state.runtime = runtime
+    app.state.generation = load_generation(settings)
     install_error_handlers(app)
     app.include_router(router)
     install_docs(app)

@@ -27,6 +27,7 @@ from app.config import Settings
 from app.deps import Runtime
 from app.engine import available_collections, require_intact
 from app.followup import rewrite
+from app.generation import Generation
 from app.gradio_guard import GradioGuard
 from app.present import section_label
 from app.ui_admin import mount_tabs
@@ -131,7 +132,7 @@ def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
     return ask
 
 
-def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
+def build_ui(runtime: Runtime, settings: Settings, generation: Generation | None = None) -> gr.Blocks:
     demo = gr.Blocks(title=t.APP_TITLE, analytics_enabled=False)
     with demo:
         gr.HTML(header(), elem_id="lq-header-block")
@@ -156,16 +157,21 @@ def build_ui(runtime: Runtime, settings: Settings) -> gr.Blocks:
                     choices = [(t.COLLECTION_NAMES.get(name, name), name) for name in names]
                     collections = gr.CheckboxGroup(choices, value=names, label=t.COLLECTIONS_LABEL,
                                                    visible=len(names) > 1, elem_id="lq-collections")
+                    generate = gr.Checkbox(value=settings.generate, label=texts.GENERATE_SWITCH,
+                                           info=texts.GENERATE_SWITCH_INFO, elem_id="lq-generate")
                     clear = gr.Button(t.CLEAR, size="sm")
             with gr.Column(scale=2, min_width=320, elem_id="lq-side"):
                 sources = gr.HTML(empty_sources(), elem_id="lq-sources-panel")
         gr.HTML(f'<p class="lq-disclaimer">{esc(texts.DISCLAIMER)}</p>')
-        ask = make_ask(runtime)
+        from app.ui_generate import make_ask_stream  # it imports this module
+
+        ask = make_ask_stream(runtime, generation or Generation())
         outputs = [chatbot, question, sources, previous]
         for trigger in (question.submit, ask_button.click):
-            trigger(ask, [question, chatbot, previous, top_k, mode, collections], outputs, api_visibility="private")
+            trigger(ask, [question, chatbot, previous, top_k, mode, collections, generate], outputs,
+                    api_visibility="private")
         for button in examples:
-            button.click(ask, [button, chatbot, previous, top_k, mode, collections], outputs,
+            button.click(ask, [button, chatbot, previous, top_k, mode, collections, generate], outputs,
                          api_visibility="private")
         clear.click(lambda: ([], "", empty_sources(), ""), None, outputs, api_visibility="private")
         mount_tabs(demo, runtime, settings, chatbot, collections)  # retrieval test, management, 👍/👎
@@ -184,7 +190,7 @@ def mount_ui(app: FastAPI, runtime: Runtime, settings: Settings) -> FastAPI:
                            font_mono=["ui-monospace", "Consolas", "monospace"]).set(
         button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white")
-    demo = build_ui(runtime, settings)
+    demo = build_ui(runtime, settings, getattr(app.state, "generation", None))
     app.add_middleware(GradioGuard, fn_indexes=demo.fns, upload_limit=UPLOAD_LIMIT_MB << 20,
                        admin_token=getattr(settings, "admin_token", None))
     gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False,

@@ -3,7 +3,8 @@
     LawqaError                 base; its message is shown to the user as is
     ├── InputError             bad question, parameter or file given by the user
     ├── DocumentError          a source file that cannot be read or decoded
-    └── IndexError_            index missing, half-written or built differently
+    ├── IndexError_            index missing, half-written or built differently
+    └── GenerationError        the optional language-model endpoint failed (the answer falls back)
 
 The CLI prints the message and exits 1; the HTTP API maps InputError to 422,
 a missing index to 503 and the rest to 400. Messages say the fix.
@@ -26,3 +27,7 @@ class DocumentError(LawqaError):
 
 class IndexStateError(LawqaError):
     """The on-disk index is missing, incomplete, or does not match the settings."""
+
+
+class GenerationError(LawqaError):
+    """The language-model endpoint timed out, failed or replied in a shape that cannot be read."""

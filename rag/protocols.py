@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -39,3 +40,22 @@ class VectorStore(Protocol):
         ...
 
     def save(self, directory: Path) -> None: ...
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class Generator(Protocol):
+    """A chat language model; both verbs raise GenerationError on timeout, failure or a malformed reply."""
+
+    @property
+    def model(self) -> str: ...
+
+    def complete(self, messages: Sequence[ChatMessage]) -> str: ...
+
+    def stream(self, messages: Sequence[ChatMessage]) -> Iterator[str]:
+        """The reply in pieces as they arrive."""
+        ...

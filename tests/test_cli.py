@@ -14,8 +14,9 @@ from tests import formats_fixtures
 from tests.conftest import DEV, SEEDS
 
 
-def lawqa(*args: str, home: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LAWQA_HOME": str(home), "LAWQA_SEEDS": str(SEEDS)}
+def lawqa(*args: str, home: Path, stdin: str = "", env: dict[str, str] | None = None
+          ) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LAWQA_HOME": str(home), "LAWQA_SEEDS": str(SEEDS), **(env or {})}
     return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=env,
                           input=stdin, timeout=300, check=False)
 

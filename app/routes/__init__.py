@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.routes import api, collections, documents, feedback, health, pages
+from app.routes import api, collections, dify, documents, feedback, health, openai_compat, pages, streaming
 from app.routes.errors import install_error_handlers
 
 __all__ = ["install_error_handlers", "router"]
@@ -16,3 +16,6 @@ router.include_router(documents.router)
 router.include_router(pages.router)
 router.include_router(collections.router)
 router.include_router(feedback.router)
+router.include_router(streaming.router)
+router.include_router(openai_compat.router)
+router.include_router(dify.router)

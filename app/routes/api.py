@@ -12,7 +12,8 @@ import time
 from fastapi import APIRouter
 
 from app.deps import EngineDep
-from app.present import answer_dict, hit_dict
+from app.generation import GenerationDep, response_dict
+from app.present import hit_dict
 from app.routes.errors import ERROR_RESPONSES
 from app.schemas import AnswerRequest, AnswerResponse, SearchRequest, SearchResponse
 from rag import texts
@@ -22,11 +23,11 @@ router = APIRouter(prefix="/api", tags=["questions"], responses=ERROR_RESPONSES)
 
 
 @router.post("/answer", response_model=AnswerResponse, summary="Answer a question with numbered citations")
-def answer(body: AnswerRequest, engine: EngineDep) -> dict[str, object]:
+def answer(body: AnswerRequest, engine: EngineDep, generation: GenerationDep) -> dict[str, object]:
     _check_top_k(body.top_k, engine.settings.max_top_k)
     result = engine.answer(body.question, top_k=body.top_k, mode=body.mode, doc_ids=body.doc_ids or None,
                            collections=body.collections or None)
-    return answer_dict(result)
+    return response_dict(*generation.apply(engine, result, body.generate))
 
 
 @router.post("/search", response_model=SearchResponse, summary="Rank passages for a query")
