@@ -27,12 +27,18 @@ def citation_dict(citation: Citation) -> dict[str, object]:
 
 def answer_spans(citation: Citation) -> list[dict[str, object]]:
     """The exact answer items: source-file offsets, and the text they cover."""
+    text = citation.hit.chunk.text
+    return [{"start": start, "end": end, "text": text[left:right] if left is not None else ""}
+            for (start, end), (left, right) in zip(citation.spans, passage_items(citation), strict=True)]
+
+
+def passage_items(citation: Citation) -> list[tuple[int | None, int]]:
+    """The answer items as offsets into the passage text (None where a span falls outside it)."""
     chunk = citation.hit.chunk
-    found = []
+    found: list[tuple[int | None, int]] = []
     for start, end in citation.spans:
         left, right = chunk.text_offset(start), chunk.text_offset(end - 1)
-        text = chunk.text[left:right + 1] if left is not None and right is not None else ""
-        found.append({"start": start, "end": end, "text": text})
+        found.append((left, right + 1) if left is not None and right is not None else (None, 0))
     return found
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -29,7 +29,7 @@ from app.engine import available_collections, require_intact
 from app.followup import rewrite
 from app.generation import Generation
 from app.gradio_guard import GradioGuard
-from app.present import section_label
+from app.present import passage_items, section_label
 from app.ui_admin import mount_tabs
 from rag import texts
 from rag.errors import LawqaError
@@ -81,13 +81,18 @@ def render_citation(citation: Citation) -> str:
             f'<header><span class="lq-n">{citation.n}</span><span class="lq-title">{esc(meta.title)}</span></header>'
             f'<div class="lq-meta">{details}</div>'
             f'<div class="lq-section">{esc(chunk.label or section_label(chunk.section) or t.BODY_TEXT)}</div>'
-            f'<p class="lq-passage">{highlight(chunk.text, citation.quote)}</p>'
+            f'<p class="lq-passage">{highlight(chunk.text, citation.quote, answer_items(citation))}</p>'
             f'<a class="lq-open" href="{link}" target="_blank" rel="noopener">{esc(t.OPEN_DOCUMENT)} ↗</a>'
             "</article>")
 
 
-def highlight(text: str, quotes: tuple[str, ...]) -> str:
-    """The passage escaped, with each quoted sentence wrapped in <mark>."""
+def answer_items(citation: Citation) -> list[tuple[int, int]]:
+    """The exact answer items of a citation as offsets into its passage text."""
+    return [(left, right) for left, right in passage_items(citation) if left is not None]
+
+
+def highlight(text: str, quotes: tuple[str, ...], items: Sequence[tuple[int, int]] = ()) -> str:
+    """The passage escaped, each quoted sentence in <mark> and the exact answer inside it in <strong>."""
     spans: list[list[int]] = []
     for start, end in sorted((i, i + len(q)) for q in quotes if q and (i := text.find(q)) >= 0):
         if spans and start <= spans[-1][1]:  # touching or overlapping quotes share one mark
@@ -96,9 +101,19 @@ def highlight(text: str, quotes: tuple[str, ...]) -> str:
             spans.append([start, end])
     out, at = [], 0
     for start, end in spans:
-        out.append(f'{esc(text[at:start])}<mark class="lq-quote">{esc(text[start:end])}</mark>')
+        inside = [(max(a, start), min(b, end)) for a, b in sorted(items) if a < end and b > start]
+        out.append(f'{esc(text[at:start])}<mark class="lq-quote">{_strong(text, start, end, inside)}</mark>')
         at = end
     return "".join(out) + esc(text[at:])
+
+
+def _strong(text: str, start: int, end: int, items: list[tuple[int, int]]) -> str:
+    out, at = [], start
+    for left, right in items:
+        if left >= at:
+            out.append(f'{esc(text[at:left])}<strong class="lq-answer">{esc(text[left:right])}</strong>')
+            at = right
+    return "".join(out) + esc(text[at:end])
 
 
 def empty_sources() -> str:
