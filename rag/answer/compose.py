@@ -67,8 +67,9 @@ def compose_answer(
     if answering and evidence.confidence >= policy.confidence:
         chosen = _choose(answering, options)
         return _answer(question, shown, metas, chosen, _quote(chosen, shown), False, mode, evidence)
-    if found.candidates and evidence.confidence >= policy.confidence:
-        topic = found.candidates[0]
+    topic = found.candidates[0] if found.candidates else None
+    # The topic is found when the best sentence names some of the asked thing, not just the place.
+    if topic and evidence.confidence >= policy.confidence and (topic.focus > 0 or not asked.focus):
         text = texts.PARTIAL_ANSWER.format(sentence=topic.sentence.rstrip("。；;"), n=1, missing=_missing(asked))
         return _answer(question, shown, metas, [topic], text, True, mode, evidence)
     elsewhere = [c for c in found.blocked if answers(c, asked, policy)]
