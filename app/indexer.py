@@ -6,11 +6,14 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
+
 from app.config import Settings
 from rag.errors import IndexStateError, InputError
-from rag.ingest.embedcache import EmbeddingCache, Progress
-from rag.ingest.indexing import Corpus, build_index, corpus_hash, discover, load_corpus, unsupported
-from rag.ingest.store import Manifest, read_manifest
+from rag.ingest.embedcache import EmbeddingCache, Progress, cache_key
+from rag.ingest.indexing import Corpus, build_index, corpus_hash, discover, load_corpus, passage_text, unsupported
+from rag.ingest.shipped import ShippedVectors, export_vectors
+from rag.ingest.store import Manifest, read_chunks, read_documents, read_manifest
 from rag.protocols import Encoder
 from rag.text.tokenize import Tokenizer
 
@@ -36,6 +39,32 @@ def index_is_current(settings: Settings, paths: Sequence[Path], encoder_name: st
     return (manifest.corpus_hash, manifest.encoder, manifest.code_version) == (wanted, encoder_name, code_version())
 
 
+def default_sources(settings: Settings) -> dict[str, list[Path]]:
+    """What `lawqa index` builds when given no files: the seed reports, and the national laws if present."""
+    sources = {"seeds": [settings.seeds], "laws": [settings.laws]}
+    return {name: paths for name, paths in sources.items() if all(p.exists() for p in paths)}
+
+
+def load_shipped(settings: Settings) -> ShippedVectors | None:
+    files = sorted(settings.shipped_vectors.glob("*.npz")) if settings.shipped_vectors.is_dir() else []
+    return ShippedVectors.load(files) if files else None
+
+
+def export_shipped(settings: Settings, path: Path) -> int:
+    """Write the vectors of the collection's built index to `path`; returns how many."""
+    from embeddings import load_faiss_store
+
+    directory = settings.index_dir()
+    manifest = read_manifest(directory)
+    documents = {d.doc_id: d.meta for d in read_documents(directory)}
+    chunks = read_chunks(directory)
+    store = load_faiss_store(directory, manifest.dim)
+    keys = [cache_key(manifest.encoder, passage_text(c, documents[c.doc_id])) for c in chunks]
+    vectors = np.stack([store.reconstruct(row) for row in range(store.size)])
+    export_vectors(path, keys, vectors)
+    return len(set(keys))
+
+
 def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None = None,
           load_progress: Progress | None = None, embed_progress: Progress | None = None) -> tuple[Manifest, Corpus]:
     from embeddings import FaissStore, load_encoder
@@ -49,7 +78,7 @@ def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None 
     encoder = encoder or load_encoder(settings.encoder, num_threads=settings.threads)
     manifest = Manifest(encoder.name, encoder.dim, len(corpus.chunks), len(corpus.documents),
                         corpus_hash(files, chunk_settings(settings)), code_version(), settings.collection)
-    cache = EmbeddingCache(settings.cache_path)
+    cache = EmbeddingCache(settings.cache_path, shipped=load_shipped(settings))
     try:
         build_index(settings.index_dir(), corpus, encoder=encoder, new_store=FaissStore, cache=cache,
                     tokenizer=Tokenizer(), manifest=manifest, progress=embed_progress)

@@ -22,7 +22,8 @@ def citation_dict(citation: Citation) -> dict[str, object]:
     hit = hit_dict(citation.hit, citation.meta.title, citation.meta.source)
     del hit["rank"]
     return {"n": citation.n, **hit, "place": citation.meta.place, "date": citation.meta.date,
-            "quote": list(citation.quote), "answer_spans": answer_spans(citation)}
+            "quote": list(citation.quote), "answer_spans": answer_spans(citation),
+            "status": citation.meta.status, "effective": citation.meta.effective}
 
 
 def answer_spans(citation: Citation) -> list[dict[str, object]]:

@@ -69,6 +69,8 @@ class CitationOut(Passage):
     date: str
     quote: list[str] = Field(description="sentences of this passage used in the answer")
     answer_spans: list[AnswerSpan] = Field(description="the exact answer inside the quoted sentences")
+    status: str = Field(default="", description="statutes: 现行有效 / 已修改 / 已废止")
+    effective: str = Field(default="", description="statutes: the date this version took effect")
 
 
 class RemovedSentence(BaseModel):

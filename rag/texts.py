@@ -124,3 +124,7 @@ GENERATE_SWITCH = "生成式回答（需配置语言模型，逐句核对出处�
 GENERATE_SWITCH_INFO = "由语言模型改写回答；核对不通过的句子会被删去，全部不通过时仍给出摘录式回答。"
 GENERATING = "正在生成并逐句核对……"
 REMOVED_COUNT = "已删去 {count} 句无法核实的生成内容。"
+
+# Shipped vectors of the national laws.
+VECTORS_EXPORTED = "已导出 {count} 个段落向量到 {path}"
+VALIDITY = "（{status}，{effective}起施行）"

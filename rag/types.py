@@ -32,6 +32,7 @@ class DocMeta:
     effective: str = ""
     in_force: bool = True
     short_title: str = ""  # statutes: 民法典 for 中华人民共和国民法典
+    status: str = ""  # statutes: 现行有效 / 已修改 / 已废止 (rag.ingest.versions)
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def compose_answer(
     evidence = _evidence(question, shown, answering or found.candidates, metas, scorer)
     if answering and evidence.confidence >= policy.confidence:
         chosen = _choose(answering, options)
-        return _answer(question, shown, metas, chosen, _quote(chosen, shown), False, mode, evidence)
+        return _answer(question, shown, metas, chosen, _quote(chosen, shown, metas), False, mode, evidence)
     topic = found.candidates[0] if found.candidates else None
     # The topic is found when the best sentence names some of the asked thing, not just the place.
     if topic and evidence.confidence >= policy.confidence and (topic.focus > 0 or not asked.focus):
@@ -126,7 +126,7 @@ def _evidence(question: str, shown: list[Hit], candidates: list[Candidate], meta
     return scorer.evidence(question, shown[0], passage, metas[passage.chunk.doc_id], best.coverage)
 
 
-def _quote(chosen: list[Candidate], shown: list[Hit]) -> str:
+def _quote(chosen: list[Candidate], shown: list[Hit], metas: dict[str, DocMeta]) -> str:
     """Sentences with their citation numbers, as [[hit index + 1]] until renumbered.
 
     A statute is quoted with its label once, and a short article whole: its clauses
@@ -136,11 +136,12 @@ def _quote(chosen: list[Candidate], shown: list[Hit]) -> str:
     for c in chosen:
         chunk = shown[c.hit_index].chunk
         marker = f"[[{c.hit_index + 1}]]"
+        label = statute_label(chunk.label) + validity(metas[chunk.doc_id]) if chunk.label else ""
         if chunk.label and len(chunk.text) <= WHOLE_ARTICLE_CHARS:
             if c.hit_index not in quoted:
-                parts.append(f"{statute_label(chunk.label)}：{article_body(chunk.text)}{marker}")
+                parts.append(f"{label}：{article_body(chunk.text)}{marker}")
         else:
-            opener = f"{statute_label(chunk.label)}：" if chunk.label and c.hit_index not in quoted else ""
+            opener = f"{label}：" if chunk.label and c.hit_index not in quoted else ""
             parts.append(f"{opener}{c.sentence}{marker}")
         quoted.add(c.hit_index)
     return "".join(parts)
@@ -150,6 +151,22 @@ def statute_label(label: str) -> str:
     """"劳动合同法 第十九条" -> "《劳动合同法》第十九条", as lawyers cite."""
     law, _, article = label.rpartition(" ")
     return f"《{law}》{article}" if law else label
+
+
+def validity(meta: DocMeta) -> str:
+    """"（现行有效，2013年7月1日起施行）": what a reader must know before relying on an article."""
+    effective = chinese_date(meta.effective)
+    if not meta.status:
+        return ""
+    return texts.VALIDITY.format(status=meta.status, effective=effective) if effective else f"（{meta.status}）"
+
+
+def chinese_date(iso: str) -> str:
+    """"2013-07-01" -> "2013年7月1日"; anything else as it is."""
+    parts = iso.split("-")
+    if len(parts) == 3 and all(p.isdigit() for p in parts):
+        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
+    return iso
 
 
 def article_body(text: str) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.ingest.shipped import ShippedVectors
 from rag.protocols import Encoder, Vectors
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -24,7 +25,10 @@ def cache_key(encoder_name: str, text: str) -> str:
 
 
 class EmbeddingCache:
-    def __init__(self, path: Path) -> None:
+    """`shipped`: vectors that came with lawqa (`rag.ingest.shipped`), consulted before embedding anything."""
+
+    def __init__(self, path: Path, shipped: ShippedVectors | None = None) -> None:
+        self._shipped = shipped
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path)
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
@@ -53,6 +57,8 @@ class EmbeddingCache:
         """Vectors for all texts, from the cache where possible, in input order."""
         keys = [cache_key(encoder.name, t) for t in texts]
         cached = self.get_many(list(dict.fromkeys(keys)))
+        if self._shipped is not None:
+            cached.update((k, v) for k in keys if k not in cached and (v := self._shipped.get(k)) is not None)
         first_of_key = {k: i for i, k in reversed(list(enumerate(keys)))}
         missing = [i for k, i in first_of_key.items() if k not in cached]
         self.hits, self.misses = len(texts) - len(missing), len(missing)

@@ -18,6 +18,7 @@ from rag.ingest.loading import TEXT_SUFFIXES, read_text
 from rag.ingest.reports import load_report
 from rag.ingest.statutes import parse_statute
 from rag.ingest.store import Manifest, write_index
+from rag.ingest.versions import mark_versions
 from rag.protocols import Encoder, VectorStore
 from rag.search.lexical import BM25Index
 from rag.text.numerals import ARTICLE_REF
@@ -136,6 +137,7 @@ def load_corpus(files: Sequence[Path], *, collection: str, max_chars: int,
         corpus.chunks.extend(chunks)
         if progress:
             progress(done, len(files))
+    corpus.documents = mark_versions(corpus.documents)
     return corpus
 
 

@@ -35,6 +35,7 @@ class FusionWeights:
     year: float = 0.05  # bonus when the question's year is the document's year
     article: float = 0.5  # bonus for the article the question cites by number ("第五十四条")
     candidates: int = 100  # dense candidates fetched before fusion
+    superseded: float = 0.3  # taken off a statute version no longer in force, so the current text ranks first
 
 
 class Retriever:
@@ -63,6 +64,8 @@ class Retriever:
         self.weights = weights
         self.expander = expander
         self.prior = prior if prior is not None else np.zeros(len(self.chunks), dtype=np.float32)
+        superseded = [metas[c.doc_id].kind == "statute" and not metas[c.doc_id].in_force for c in self.chunks]
+        self.prior = self.prior - weights.superseded * np.asarray(superseded, dtype=np.float32)
         self.matcher = MetadataMatcher([metas[c.doc_id] for c in self.chunks], [c.label for c in self.chunks])
 
     def search(
