@@ -41,5 +41,6 @@ def test_real_versions_of_the_minors_protection_law() -> None:
 
 def test_statute_label_states_validity() -> None:
     meta = DocMeta(title="中华人民共和国劳动合同法", kind="statute", effective="2013-07-01", status=IN_FORCE)
-    assert statute_label("劳动合同法 第十九条") + validity(meta) == "《劳动合同法》第十九条（现行有效，2013年7月1日起施行）"
+    expected = "《劳动合同法》第十九条（现行有效，2013年7月1日起施行）"
+    assert statute_label("劳动合同法 第十九条") + validity(meta) == expected
     assert validity(replace(meta, effective="")) == "（现行有效）" and chinese_date("2020") == "2020"
