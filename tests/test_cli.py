@@ -16,7 +16,9 @@ from tests.conftest import DEV, SEEDS
 
 def lawqa(*args: str, home: Path, stdin: str = "", env: dict[str, str] | None = None
           ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LAWQA_HOME": str(home), "LAWQA_SEEDS": str(SEEDS), **(env or {})}
+    # The national laws are left out: these tests are about the seed reports (laws: tests/test_laws.py).
+    env = {**os.environ, "LAWQA_HOME": str(home), "LAWQA_SEEDS": str(SEEDS), "LAWQA_LAWS": str(home / "no-laws"),
+           **(env or {})}
     return subprocess.run([sys.executable, "-m", "app.cli", *args], capture_output=True, text=True, env=env,
                           input=stdin, timeout=300, check=False)
 
