@@ -28,12 +28,13 @@ def grid() -> list[AnswerPolicy]:
     return [AnswerPolicy(c, f) for c in CONFIDENCE_GRID for f in FOCUS_GRID]
 
 
-def trials(engine: Engine, files: list[Path], collection: str) -> list[Trial]:
+def trials(engine: Engine, files: list[Path], collections: list[str] | None) -> list[Trial]:
+    """Every question searched once over `collections` (None: every loaded one, as the service does)."""
     found = []
     policies = grid()
     for path in files:
         for q in load_questions(path):
-            hits = engine.search(q.question, top_k=5, collections=[collection])
+            hits = engine.search(q.question, top_k=5, collections=collections)
             decisions = {}
             for policy in policies:
                 answer = engine.compose(q.question, hits, engine.settings.mode, policy=policy)
@@ -43,9 +44,9 @@ def trials(engine: Engine, files: list[Path], collection: str) -> list[Trial]:
     return found
 
 
-def calibrate(engine: Engine, files: list[Path], collection: str, *, folds: int, max_wrong: float,
+def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, *, folds: int, max_wrong: float,
               write: bool) -> dict[str, object]:
-    measured = trials(engine, files, collection)
+    measured = trials(engine, files, collections)
     held_out, per_fold = cross_validate(measured, grid(), folds=folds, max_wrong=max_wrong)
     final = choose(measured, grid(), max_wrong)
     in_sample = rates(measured, dict.fromkeys((t.question.id for t in measured), final))
@@ -57,7 +58,7 @@ def calibrate(engine: Engine, files: list[Path], collection: str, *, folds: int,
         "method": f"{folds}-fold cross-validation by question id over {', '.join(p.name for p in files)}; "
                   f"per fold, the policy abstaining on most unanswerable questions with at most "
                   f"{max_wrong:.0%} wrong abstentions on the training folds",
-        "collection": collection,
+        "collections": collections or list(engine.collections),
         "date": date.today().isoformat(),
     }
     if write:

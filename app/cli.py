@@ -46,6 +46,8 @@ def parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--folds", type=int, default=5, help="交叉验证折数")
     calibrate.add_argument("--max-wrong", type=float, default=0.02, help="允许误拒答的比例")
     calibrate.add_argument("--dry-run", action="store_true", help="只输出结果，不写入策略文件")
+    calibrate.add_argument("--collection", dest="collections", action="append",
+                           help="检索的资料库（可重复；默认：全部已加载的，与服务一致）")
     vectors = sub.add_parser("vectors", help="导出资料库的段落向量，随软件发布（默认：laws）")
     vectors.add_argument("action", choices=["export"], help="export：写出 .npz 向量文件")
     vectors.add_argument("--collection", help="要导出的资料库（默认：laws）")

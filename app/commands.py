@@ -145,7 +145,7 @@ def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     files = [Path(p) for p in args.questions] or [data / name for name in CALIBRATION_FILES if (data / name).exists()]
     if not files:
         raise InputError("没有找到问题文件；请指定 JSONL 问题文件（格式见 tests/data/dev.jsonl）")
-    report = calibrate(engine, files, settings.collection, folds=args.folds, max_wrong=args.max_wrong,
+    report = calibrate(engine, files, args.collections, folds=args.folds, max_wrong=args.max_wrong,
                        write=not args.dry_run)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
