@@ -200,6 +200,22 @@ def test_on_a_phone_the_sources_follow_the_answer(browser: Browser, base_url: st
     assert "右侧" not in reply and ui_texts.SEE_SOURCES in reply
 
 
+def test_a_follow_up_about_a_town_whose_report_lacks_the_fact_is_not_answered(browser: Browser, base_url: str,
+                                                                              tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(browser, base_url)
+    chat = page.locator("#lq-chat")
+    ask(page, WAGES)
+    expect(chat).to_contain_text("466万元")
+    expect(page.locator("#lq-sources-panel strong.lq-answer").first).to_have_text("466万元")
+    ask(page, "那坦洲呢？")
+    expect(chat).to_contain_text(texts.NOT_FOUND)  # 坦洲's report says nothing about wage arrears
+    reply = chat.inner_text().split("那坦洲呢")[-1]
+    assert "坦洲通过欠薪案件执行联动机制" in reply and "网格" not in reply.split(texts.NOT_FOUND)[0]
+    page.screenshot(path=str(tmp_path / "follow-up.png"), full_page=True)
+
+
 def test_a_rejected_question_clears_the_sources(browser: Browser, base_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 

@@ -92,7 +92,7 @@ def _best_item(sentence: str, asked: Asked, focus: str, scorer: EvidenceScorer) 
         return (items[0] if items else None), 1.0
     if not items:
         return None, scorer.coverage(focus, sentence)
-    head = scorer.head(focus)
+    head = scorer.head(focus) if asked.counted else ""
     scored = [(_focus_share(focus, head, _window(sentence, item), scorer), item) for item in items]
     share, item = max(scored, key=lambda pair: pair[0])
     return item, share

@@ -57,6 +57,9 @@ _ENTITY_CLASSES = ("街道", "镇", "村", "区", "县", "市", "省", "部门",
                    "法院", "委员会", "小组", "组织", "学堂", "工程")
 _ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|什么)({'|'.join(_ENTITY_CLASSES)})")
 _ORDINAL = re.compile(r"第几")
+# Nouns that name the measure, not the thing measured ("多少工钱", "多少人数"): the unit check covers them,
+# and the focus is then what the rest of the question says.
+_MEASURE_NOUNS = re.compile(r"工钱|钱|金额|数额|数量|数字|人数|天数|时间|期限|比例|份额")
 _CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|增长|减少)了?(?:多少|几)")
 _UNIT_AFTER = re.compile(rf"^(?:{'|'.join(map(re.escape, _ALL_UNITS))})")
 _WH = re.compile(r"多长时间|多久|多长|多大|多少|几|哪一年|哪年|哪个|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否"
@@ -72,6 +75,7 @@ class Asked:
     units: tuple[str, ...] = ()  # units an answering number may carry; () = any
     entity_class: str = ""  # "镇" for 哪个镇, "部门" for 哪个部门
     focus: str = ""  # the words around the question word: what is counted or described
+    counted: bool = False  # the focus follows the question word (多少家律师事务所): its head noun must match
     years: frozenset[str] = frozenset()
 
     @property
@@ -82,14 +86,14 @@ class Asked:
 
 def analyse(question: str) -> Asked:
     text = normalise(question).strip()
-    focus = _focus(text)
+    focus, counted = _focus(text)
     asked_years = frozenset(years(text))
     kind, units = _kind(text)
     entity_class = ""
     if kind == "entity":
         match = _ENTITY_CLASS.search(text)
         entity_class = match.group(1) if match else ""
-    return Asked(kind, units, entity_class, focus, asked_years)
+    return Asked(kind, units, entity_class, focus, counted, asked_years)
 
 
 def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
@@ -138,7 +142,7 @@ def _period_units(text: str) -> tuple[str, ...]:
     return UNIT_GROUPS["days"] + UNIT_GROUPS["months"] + UNIT_GROUPS["years"] + UNIT_GROUPS["hours"]
 
 
-def _focus(text: str) -> str:
+def _focus(text: str) -> tuple[str, bool]:
     """What the asked item is about: the words after the question word, else those just before it.
 
     "坦洲镇有多少家律师事务所" -> 律师事务所 (the thing counted); "鹤山行政复议案件的纠错率是多少"
@@ -150,13 +154,13 @@ def _focus(text: str) -> str:
     clause = asking[-1]
     wh = _WH.search(clause)
     if wh is None:
-        return _clean_focus(clause)
-    after = _clean_focus(_UNIT_AFTER.sub("", clause[wh.end():]))
+        return _clean_focus(clause), False
+    after = _MEASURE_NOUNS.sub("", _clean_focus(_UNIT_AFTER.sub("", clause[wh.end():])))
     if len(after) >= 2:
-        return after
+        return after, True
     before = _clean_focus(clause[: wh.start()])
     tail = _clean_focus(clause[: wh.start()].split("的")[-1])
-    return tail if len(tail) >= 2 else before
+    return (tail if len(tail) >= 2 else before), False
 
 
 def _clean_focus(text: str) -> str:
