@@ -68,7 +68,7 @@ def test_unreadable_files_are_skipped_with_a_message_and_nothing_else_lost(tmp_p
     (docs / "good.txt").write_text("一、工作情况\n坦洲镇受理法律援助案件7宗。", encoding="gbk")
     result = lawqa("index", str(docs), home=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "indexed 6 documents" in result.stdout
+    assert "已索引 6 篇文档" in result.stdout
     skipped = [line for line in result.stderr.splitlines() if line.startswith("lawqa: 已跳过")]
     for name, reason in (("扫描件.pdf", "没有文字层"), ("空白.txt", "文件是空的"), ("数据.txt", "二进制文件"),
                          ("表格.xlsx", "不支持的格式")):

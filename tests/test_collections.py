@@ -26,7 +26,7 @@ def library(tmp_path_factory: pytest.TempPathFactory, encoder: Encoder) -> Engin
 def test_statute_questions_are_answered_by_article_with_its_label(library: Engine) -> None:
     answer = library.answer("劳动合同的试用期最长可以约定多久？", collections=["laws"])
     assert not answer.abstained
-    assert "劳动合同法 第十九条：" in answer.text and "六个月" in answer.text
+    assert "《劳动合同法》第十九条（" in answer.text and "六个月" in answer.text
     top = answer.citations[0]
     assert top.meta.level == "法律" and top.meta.effective == "2013-07-01"
     assert top.hit.chunk.label == "劳动合同法 第十九条"
