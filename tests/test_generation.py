@@ -184,7 +184,7 @@ def test_the_chat_switch_streams_verified_sentences_then_the_final_reply(seed_en
     updates = list(ask(WAGES, [], "", 5, "hybrid", None, True))
     assert len(updates) == 3  # two verified sentences as they pass, then the final reply
     partial, final = updates[0][0][-1]["content"], updates[-1][0][-1]["content"]
-    assert texts.GENERATING in partial and texts.GENERATING not in final and "<strong>\\[2\\]</strong>" in final
+    assert texts.GENERATING in partial and texts.GENERATING not in final and "[2]" in final
     off = list(ask(WAGES, [], "", 5, "hybrid", None, False))
     assert len(off) == 1 and "466万元" in off[0][0][-1]["content"]
 
@@ -196,4 +196,4 @@ def test_the_chat_switch_without_an_endpoint_says_why(seed_engine: Engine) -> No
     runtime = Runtime()
     runtime.attach(seed_engine)
     history = list(make_ask_stream(runtime, Generation())(WAGES, [], "", 5, "hybrid", None, True))[-1][0]
-    assert "466万元" in history[-1]["content"] and "LAWQA\\_LLM\\_BASE\\_URL" in history[-1]["content"]
+    assert "466万元" in history[-1]["content"] and "LAWQA_LLM_BASE_URL" in history[-1]["content"]
