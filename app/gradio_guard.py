@@ -17,6 +17,7 @@ import json
 from collections.abc import Collection
 from http.cookies import SimpleCookie
 from typing import Any
+from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -66,7 +67,7 @@ class GradioGuard:
 def _has_token(headers: dict[str, str], token: str) -> bool:
     bearer = headers.get("authorization", "").removeprefix("Bearer ").strip()
     cookie = SimpleCookie(headers.get("cookie", "")).get("lawqa_admin")
-    offered = [bearer] + ([cookie.value] if cookie is not None else [])
+    offered = [bearer] + ([unquote(cookie.value)] if cookie is not None else [])
     return any(hmac.compare_digest(value.encode(), token.encode()) for value in offered if value)
 
 

@@ -36,6 +36,10 @@ def mount_tabs(demo: gr.Blocks, runtime: Runtime, settings: Settings, chatbot: g
             admin_tab(demo, runtime.kb, settings, collections)
 
 
+_TOKEN_COOKIE = ("(token) => { document.cookie = 'lawqa_admin=' + encodeURIComponent(token || '')"
+                 " + '; path=/; SameSite=Strict'; return token; }")
+
+
 def _authorised(kb: KnowledgeBase, token: str) -> None:
     if not kb.settings.admin_token:
         raise LawqaError(texts.KB_DISABLED)
@@ -66,6 +70,9 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
         gr.Markdown(texts.KB_DISABLED, visible=not settings.admin_token, elem_id="lq-admin-off")
         token = gr.Textbox(label=t.TOKEN_LABEL, placeholder=t.TOKEN_PLACEHOLDER, type="password",
                            elem_id="lq-admin-token")
+        # File uploads go to /gradio_api/upload before any button is pressed; the upload guard
+        # (app/gradio_guard.py) accepts them with the token as the lawqa_admin cookie.
+        token.change(None, token, None, js=_TOKEN_COOKIE)
         with gr.Row():
             chosen = gr.Dropdown(kb.managed(), value=next(iter(kb.managed()), None), label=t.COLLECTION_LABEL,
                                  allow_custom_value=False, elem_id="lq-admin-collection", scale=2)

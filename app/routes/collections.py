@@ -20,10 +20,18 @@ from starlette.concurrency import run_in_threadpool
 from app.deps import RuntimeDep
 from app.kb import KnowledgeBase
 from app.routes.errors import ERROR_RESPONSES
+from app.schemas import ErrorBody
 from rag import texts
 from rag.errors import DocumentError
 
-router = APIRouter(prefix="/api/collections", tags=["collections"], responses=ERROR_RESPONSES)
+router = APIRouter(prefix="/api/collections", tags=["collections"], responses={
+    **ERROR_RESPONSES,
+    401: {"model": ErrorBody, "description": "missing or wrong admin token"},
+    403: {"model": ErrorBody, "description": "management is off (no LAWQA_ADMIN_TOKEN)"},
+    404: {"model": ErrorBody, "description": "unknown collection or document"},
+    409: {"model": ErrorBody, "description": "the collection exists already, or a build is running"},
+    413: {"model": ErrorBody, "description": "file too large"},
+})
 
 
 def get_kb(runtime: RuntimeDep) -> KnowledgeBase:
