@@ -26,9 +26,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.deps import EngineDep
 from app.present import section_label
+from app.routes.errors import ERROR_RESPONSES
 from rag import texts
 
-router = APIRouter(tags=["dify"])
+router = APIRouter(tags=["dify"], responses={400: ERROR_RESPONSES[400], 422: ERROR_RESPONSES[422]})
 
 
 class RetrievalSetting(BaseModel):

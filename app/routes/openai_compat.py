@@ -28,6 +28,8 @@ from app.engine import Engine
 from app.followup import rewrite
 from app.generation import Generation, GenerationDep, report_dict
 from app.present import citation_dict, section_label
+from app.routes.errors import ERROR_RESPONSES
+from app.schemas import ErrorBody
 from rag import texts
 from rag.answer.generate import GenerationReport
 from rag.errors import InputError
@@ -64,7 +66,8 @@ def require_key(engine: EngineDep, authorization: Annotated[str | None, Header()
         raise HTTPException(401, texts.API_KEY_REQUIRED, headers={"WWW-Authenticate": "Bearer"})
 
 
-router = APIRouter(prefix="/v1", tags=["openai-compatible"], dependencies=[Depends(require_key)])
+router = APIRouter(prefix="/v1", tags=["openai-compatible"], dependencies=[Depends(require_key)],
+                   responses={**ERROR_RESPONSES, 401: {"model": ErrorBody, "description": "missing or wrong API key"}})
 
 
 @router.get("/models", summary="The models lawqa answers as")
