@@ -13,7 +13,7 @@ Two constraints come before any score:
   rises linearly from `DENSE_FLOOR` to 1 at `DENSE_FLOOR + DENSE_SPAN`.
 
 confidence = relevance x mean(passage coverage, sentence coverage); the
-abstention threshold on it is calibrated by bench/calibrate.py.
+abstention threshold on it is chosen by cross-validation (`lawqa calibrate`).
 """
 
 from __future__ import annotations
