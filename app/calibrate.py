@@ -1,63 +1,117 @@
-"""`lawqa calibrate`: re-learn the answer step's thresholds from the question files, by cross-validation.
+"""`lawqa calibrate`: re-learn the answer model from the question files, and report it cross-validated.
 
-Each question is searched once; its hits are then answered under every policy
-of the grid. The policy chosen on all questions is written to
-`app/learned/answer_policy.json` (read as the default by app.config), together
-with the cross-validated figures, which are the ones to report.
+Each question is searched once. Its candidate sentences, with their features and
+whether each holds the gold answer, are the learning data (`rag.evaluation.learning`).
+Per fold, the weights and thresholds are learned without that fold's questions, and
+the fold's questions are then answered by the real answer step under them: those
+held-out figures are the ones to report. The model learned on all questions is
+written to `app/learned/answer_policy.json`, which the settings read.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from app.engine import Engine
 from app.learned import POLICY_PATH
-from rag.answer.compose import AnswerPolicy
-from rag.evaluation.calibration import Decision, Trial, choose, cross_validate, rates
-from rag.evaluation.scoring import load_questions
+from rag.answer.candidates import rank_sentences
+from rag.answer.compose import PART_SHARE, AnswerOptions, AnswerPolicy
+from rag.answer.features import FEATURE_NAMES
+from rag.answer.model import candidate_rows
+from rag.answer.question import analyse
+from rag.evaluation.learning import Learned, Outcome, Rates, Sample, learn, rates
+from rag.evaluation.scoring import Question, load_questions
 from rag.text.normalize import fold
+from rag.types import Hit
 
-CONFIDENCE_GRID = (0.0, 0.03, 0.06, 0.08, 0.1, 0.12, 0.15, 0.18, 0.22, 0.26, 0.3)
-FOCUS_GRID = (0.0, 0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7)
+TOPIC_CONFIDENCE = 0.03  # below this, not even the topic was found: "未在资料中找到" rather than a partial answer
 
 
-def grid() -> list[AnswerPolicy]:
-    return [AnswerPolicy(c, f) for c in CONFIDENCE_GRID for f in FOCUS_GRID]
+@dataclass(frozen=True)
+class Trial:
+    question: Question
+    hits: list[Hit]
+    sample: Sample
+
+
+def fold_of(question_id: str, folds: int) -> int:
+    """A fixed, content-independent fold for each question id."""
+    return int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % folds
 
 
 def trials(engine: Engine, files: list[Path], collections: list[str] | None) -> list[Trial]:
     """Every question searched once over `collections` (None: every loaded one, as the service does)."""
-    found = []
-    policies = grid()
-    for path in files:
-        for q in load_questions(path):
-            hits = engine.search(q.question, top_k=5, collections=collections)
-            decisions = {}
-            for policy in policies:
-                answer = engine.compose(q.question, hits, engine.settings.mode, policy=policy)
-                correct = q.answerable and not answer.abstained and fold(q.answer) in fold(answer.text)
-                decisions[policy] = Decision(answer.abstained, correct)
-            found.append(Trial(q, decisions))
-    return found
+    return [_trial(engine, q, collections) for path in files for q in load_questions(path)]
+
+
+def _trial(engine: Engine, q: Question, collections: list[str] | None) -> Trial:
+    hits = engine.search(q.question, top_k=5, collections=collections)
+    question = q.question.strip()
+    asked = analyse(question)
+    read = hits[: AnswerOptions().passages_read]
+    scorer = engine.scorer_for(hits)
+    found = rank_sentences(question, asked, read, engine.metas, scorer, engine.places)
+    rows, _ = candidate_rows(found, question, asked, read, engine.metas, scorer)
+    gold = fold(q.answer)
+    features = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURE_NAMES))
+    sample = Sample(
+        q.id, q.answerable, features,
+        np.array([bool(gold) and gold in fold(c.sentence) for c in found.candidates], dtype=bool),
+        np.array([c.focus for c in found.candidates], dtype=np.float64),
+        np.array([not asked.wants_item or asked.kind == "entity" for c in found.candidates], dtype=bool),
+        np.array([not asked.wants_item or (c.item is not None and not (asked.part and c.focus < PART_SHARE))
+                  for c in found.candidates], dtype=bool),
+    )
+    return Trial(q, hits, sample)
+
+
+def policy_of(learned: Learned) -> AnswerPolicy:
+    return AnswerPolicy(TOPIC_CONFIDENCE, learned.focus, learned.ranker, learned.gate, learned.threshold)
+
+
+def answered(engine: Engine, trial: Trial, policy: AnswerPolicy) -> Outcome:
+    """The real answer step's decision on a question, under `policy`."""
+    answer = engine.compose(trial.question.question.strip(), trial.hits, engine.settings.mode, policy=policy)
+    q = trial.question
+    return Outcome(answer.abstained, q.answerable and not answer.abstained and fold(q.answer) in fold(answer.text))
+
+
+def cross_validate(engine: Engine, found: list[Trial], folds: int, max_wrong: float) -> tuple[Rates, list[Learned]]:
+    outcomes: dict[str, Outcome] = {}
+    chosen = []
+    for k in range(folds):
+        train = [t.sample for t in found if fold_of(t.question.id, folds) != k]
+        learned = learn(train, max_wrong)
+        chosen.append(learned)
+        for t in found:
+            if fold_of(t.question.id, folds) == k:
+                outcomes[t.question.id] = answered(engine, t, policy_of(learned))
+    samples = [t.sample for t in found]
+    return rates(samples, [outcomes[t.question.id] for t in found]), chosen
 
 
 def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, *, folds: int, max_wrong: float,
               write: bool) -> dict[str, object]:
-    measured = trials(engine, files, collections)
-    held_out, per_fold = cross_validate(measured, grid(), folds=folds, max_wrong=max_wrong)
-    final = choose(measured, grid(), max_wrong)
-    in_sample = rates(measured, dict.fromkeys((t.question.id for t in measured), final))
+    found = trials(engine, files, collections)
+    held_out, per_fold = cross_validate(engine, found, folds, max_wrong)
+    final = learn([t.sample for t in found], max_wrong)
+    in_sample = rates([t.sample for t in found], [answered(engine, t, policy_of(final)) for t in found])
     report: dict[str, object] = {
-        "policy": asdict(final),
+        "policy": asdict(policy_of(final)),
+        "features": list(FEATURE_NAMES),
         "cross_validated": asdict(held_out),
         "in_sample": asdict(in_sample),
-        "per_fold_policies": [asdict(p) for p in per_fold],
+        "per_fold": [{"threshold": p.threshold, "focus": p.focus} for p in per_fold],
         "method": f"{folds}-fold cross-validation by question id over {', '.join(p.name for p in files)}; "
-                  f"per fold, the policy abstaining on most unanswerable questions with at most "
-                  f"{max_wrong:.0%} wrong abstentions on the training folds",
+                  f"per fold, logistic weights over the candidate sentences of the training folds, then the "
+                  f"threshold and focus floor abstaining on most unanswerable training questions with at most "
+                  f"{max_wrong:.0%} wrong abstentions; held-out figures from the real answer step",
         "collections": collections or list(engine.collections),
         "date": date.today().isoformat(),
     }

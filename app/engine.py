@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.config import Settings
+from app.learned import learned_policy
 from rag import texts
 from rag.answer.compose import AnswerOptions, AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
@@ -62,7 +63,8 @@ class Engine:
 
     @property
     def policy(self) -> AnswerPolicy:
-        return AnswerPolicy(self.settings.abstain_threshold, self.settings.focus_threshold)
+        learned = learned_policy()
+        return replace(learned, confidence=self.settings.abstain_threshold, focus=self.settings.focus_threshold)
 
     def __post_init__(self) -> None:
         self.metas = {doc_id: doc.meta for doc_id, doc in self.documents.items()}
@@ -103,11 +105,14 @@ class Engine:
 
     def compose(self, question: str, hits: list[Hit], mode: SearchMode, top_k: int = 5,
                 policy: AnswerPolicy | None = None) -> Answer:
-        name = hits[0].chunk.collection if hits else next(iter(self.collections))
-        scorer = self.collections.get(name, next(iter(self.collections.values()))).scorer
-        return compose_answer(question, hits, self.metas, scorer, mode=mode,
+        return compose_answer(question, hits, self.metas, self.scorer_for(hits), mode=mode,
                               policy=policy or self.policy, options=AnswerOptions(citations=top_k),
                               places=self.places)
+
+    def scorer_for(self, hits: list[Hit]) -> EvidenceScorer:
+        """The evidence scorer (with its IDF) of the collection the best hit comes from."""
+        name = hits[0].chunk.collection if hits else next(iter(self.collections))
+        return self.collections.get(name, next(iter(self.collections.values()))).scorer
 
     def _validate(self, query: str, top_k: int, doc_ids: Collection[str] | None,
                   collections: Sequence[str] | None) -> list[str]:

@@ -101,3 +101,57 @@ def test_citations_run_in_reading_order_without_gaps() -> None:
     numbers = [int(n) for n in __import__("re").findall(r"\[(\d+)\]", result.text)]
     assert numbers == sorted(numbers) and numbers[0] == 1
     assert sorted(c.n for c in result.citations) == list(range(1, len(result.citations) + 1))
+
+
+def test_a_part_of_a_whole_is_not_answered_by_the_total() -> None:
+    assert analyse("青禾县受理的法律援助案件中有几宗是刑事案件？").part == "刑事案件"
+    assert analyse("青禾县调委会受理的纠纷里，邻里纠纷有多少宗？").part == "邻里纠纷"
+    assert analyse("青禾县法律服务中心有多少名律师？").part == ""  # 中心, not "among"
+    total = answer("青禾县受理的法律援助案件中有几宗是刑事案件？", "全年受理法律援助案件35宗，办结32宗。")
+    assert total.abstained and "35宗" not in total.text.split("资料提到了")[0]
+    part = answer("青禾县受理的法律援助案件中有几宗是刑事案件？", "全年受理法律援助案件35宗，其中刑事案件12宗。")
+    assert not part.abstained and "12宗" in part.text
+
+
+def test_a_count_scaled_by_wan_keeps_its_unit() -> None:
+    sentence = "青禾县法治直播间吸引观看达12万人次，发放资料3万份。"
+    assert [sentence[a:b] for a, b in find_items(sentence, analyse("直播间有多少人次观看？"))] == ["12万人次"]
+
+
+def test_a_month_of_this_year_is_a_date() -> None:
+    sentence = "今年5月，青禾县被列为全省公共法律服务示范县。"
+    asked = analyse("青禾县是哪个月被列为示范县的？")
+    assert asked.kind == "date" and [sentence[a:b] for a, b in find_items(sentence, asked)] == ["今年5月"]
+
+
+def test_a_yes_no_question_about_a_time_limit_is_not_a_period_question() -> None:
+    assert analyse("青禾县收到的信息公开申请都在法定期限内办完了吗？").kind == "yes_no"
+    assert analyse("信息公开申请的答复期限是多少天？").kind == "period"
+
+
+def test_a_numbered_heading_closed_by_a_stop_is_not_an_answer() -> None:
+    text = "（三）强化阵地建设，充实普法力量。建成青禾普法广场，开展普法活动30场。"
+    result = answer("青禾县建了什么普法阵地？", text,
+                    section=("一、工作情况", "（三）强化阵地建设，充实普法力量"))
+    assert all("强化阵地建设" not in quote for citation in result.citations for quote in citation.quote)
+
+
+def test_this_year_in_a_report_is_the_year_of_the_report() -> None:
+    meta = {"qh": DocMeta(title="青禾县法治建设综述", place="某省某市青禾县", date="2021")}
+    question = "截至2021年上半年，青禾县市场主体总量在全市排第几？"
+    result = compose_answer(question, hits("截至今年上半年，青禾县市场主体总量排名全市第六。"), meta,
+                            EvidenceScorer(Tokenizer(), lambda term: 1.0), mode="hybrid", policy=POLICY)
+    assert not result.abstained and "第六" in result.text
+
+
+def test_a_report_does_not_answer_for_the_city_that_contains_it() -> None:
+    meta = {"qh": DocMeta(title="青禾县司法局2023年工作总结", place="广东省青山市青禾县", date="2024-01-10")}
+    places = frozenset({"青山", "青禾"})
+    scorer = EvidenceScorer(Tokenizer(), lambda term: 1.0)
+    text = "全年办理行政复议案件9宗，纠错率3.5%。"
+    city = compose_answer("青山市2023年行政复议的纠错率是多少？", hits(text), meta, scorer, mode="hybrid",
+                          policy=POLICY, places=places)
+    assert city.abstained and city.text.startswith("所问地区或年份的资料中没有找到答案")
+    county = compose_answer("青禾县2023年行政复议的纠错率是多少？", hits(text), meta, scorer, mode="hybrid",
+                            policy=POLICY, places=places)
+    assert not county.abstained and "3.5%" in county.text

@@ -34,6 +34,7 @@ class Candidate:
     offset: int = 0  # where the sentence starts in the passage text
     item: Span | None = None  # the asked item inside the sentence
     focus: float = 0.0  # how much of the asked thing the item's clause names
+    features: tuple[float, ...] = ()  # for the learned answer model (rag.answer.features), once scored
 
     def source_item(self, chunk: Chunk) -> tuple[int, int]:
         """The item's [start, end) in the source file."""
@@ -46,6 +47,7 @@ class Candidate:
 class Found:
     candidates: list[Candidate]  # best first
     blocked: list[Candidate]  # would be candidates but for a year or place the question names
+    focus: str = ""  # the asked thing, without the places the question names
 
 
 def rank_sentences(
@@ -69,16 +71,17 @@ def rank_sentences(
             coverage = scorer.coverage(question, sentence)
             item, focus_share = _best_item(sentence, asked, focus, scorer)
             candidate = Candidate(i, position, sentence, coverage, coverage + prior, start, item, focus_share)
-            context = f"{sentence} {scope}"
+            context = f"{sentence} {scope} {_relative_year(sentence, meta)}"
             in_scope = asked.years <= years(context) and (not unplaced or any(p in context for p in unplaced))
             (candidates if in_scope else blocked).append(candidate)
-    return Found(sorted(candidates, key=lambda c: -c.score), sorted(blocked, key=lambda c: -c.score))
+    return Found(sorted(candidates, key=lambda c: -c.score), sorted(blocked, key=lambda c: -c.score), focus)
 
 
 def is_heading(sentence: str, chunk: Chunk) -> bool:
     """A section heading, numbered heading or unterminated title line."""
     bare = sentence.strip()
-    if bare in chunk.section or any(bare and bare in heading for heading in chunk.section):
+    core = bare.rstrip("。；;，,：:")  # a heading quoted with the stop that closes its line is still a heading
+    if core and (core in chunk.section or any(core in heading for heading in chunk.section)):
         return True
     if classify_heading(bare) not in ("text", "h3") and not _SENTENCE_END.search(bare):
         return True
@@ -93,7 +96,7 @@ def _best_item(sentence: str, asked: Asked, focus: str, scorer: EvidenceScorer) 
     if not items:
         return None, scorer.coverage(focus, sentence)
     head = scorer.head(focus) if asked.counted else ""
-    scored = [(_focus_share(focus, head, _window(sentence, item), scorer), item) for item in items]
+    scored = [(_focus_share(focus, head, _where_named(sentence, item, asked), scorer), item) for item in items]
     share, item = max(scored, key=lambda pair: pair[0])
     return item, share
 
@@ -104,12 +107,39 @@ def _focus_share(focus: str, head: str, window: str, scorer: EvidenceScorer) -> 
     return (whole + scorer.coverage(head, window)) / 2 if head else whole
 
 
+def _where_named(sentence: str, item: Span, asked: Asked) -> str:
+    """Where the asked thing must be named: a part of a whole in the item's own clause, since the clause
+    before it often names the whole ("受理法律援助案件35宗，其中刑事案件12宗"); else the clause and its neighbours."""
+    if asked.part:
+        start, end = clause_of(sentence, item)
+        return sentence[start:end]
+    return _window(sentence, item)
+
+
+def focus_window(candidate: Candidate) -> str:
+    """Where the asked thing must be named for the candidate's item to be about it."""
+    assert candidate.item is not None
+    return _window(candidate.sentence, candidate.item)
+
+
+def own_clause(candidate: Candidate) -> str:
+    """The clause that holds the candidate's item, without its neighbours."""
+    assert candidate.item is not None
+    start, end = clause_of(candidate.sentence, candidate.item)
+    return candidate.sentence[start:end]
+
+
 def _window(sentence: str, item: Span) -> str:
     """The item's clause and its neighbours, which often name the subject ("执结欠薪案件73件,为……466万元")."""
     start, end = clause_of(sentence, item)
     before = clause_of(sentence, (start - 1, start - 1))[0] if start > 0 else start
     after = clause_of(sentence, (end + 1, end + 1))[1] if end + 1 < len(sentence) else end
     return sentence[before:after]
+
+
+def _relative_year(sentence: str, meta: DocMeta) -> str:
+    """The year "今年" means in a report dated `meta.date` ("截至今年上半年" in a 2021 report is 2021)."""
+    return meta.date[:4] if "今年" in sentence and meta.date[:4].isdigit() else ""
 
 
 def _strip(focus: str, asked_places: set[str]) -> str:
@@ -121,9 +151,10 @@ def _strip(focus: str, asked_places: set[str]) -> str:
 def _unmatched_places(asked: set[str], meta: DocMeta) -> set[str]:
     """Places named in the question that a sentence must mention itself, since its document is not about them.
 
-    A report answers for the places it is about ("那坦洲呢？" is not answered from 鹤山's report);
-    statutes apply wherever they are in force, so they are never ruled out by place.
+    A report answers for the place it is about ("那坦洲呢？" is not answered from 鹤山's report), not for
+    the places that contain it: a 江门 figure asked for is not 鹤山's figure unless the sentence says 江门.
+    Statutes apply wherever they are in force, so they are never ruled out by place.
     """
-    if not asked or meta.kind == "statute" or asked & set(place_names(meta.place)):
+    if not asked or meta.kind == "statute" or asked & set(place_names(meta.place)[-1:]):
         return set()
     return asked

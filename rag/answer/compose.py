@@ -25,10 +25,12 @@ from dataclasses import dataclass
 from rag import texts
 from rag.answer.candidates import Candidate, rank_sentences
 from rag.answer.evidence import Evidence, EvidenceScorer
+from rag.answer.model import probability, rescore
 from rag.answer.question import Asked, analyse
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
 WHOLE_ARTICLE_CHARS = 400
+PART_SHARE = 0.5  # of the asked part that the item's clause must name
 
 
 @dataclass(frozen=True)
@@ -41,10 +43,19 @@ class AnswerOptions:
 
 @dataclass(frozen=True)
 class AnswerPolicy:
-    """The answer step's two thresholds, chosen by cross-validation (`lawqa calibrate`)."""
+    """The answer step's thresholds and learned weights, chosen by cross-validation (`lawqa calibrate`).
+
+    Without learned weights, the best sentence answers when the answer's confidence clears
+    `confidence`. With them (`rag.answer.model`), the ranker orders the sentences and the
+    best one answers when the gate's probability clears `threshold`; `confidence` then
+    only decides whether the topic was found at all, for an honest partial answer.
+    """
 
     confidence: float = 0.09  # relevance x coverage below this: the documents do not answer
     focus: float = 0.3  # share of the asked thing that the answering clause must name
+    ranker: tuple[float, ...] = ()
+    gate: tuple[float, ...] = ()
+    threshold: float = 0.5
 
 
 def compose_answer(
@@ -61,10 +72,13 @@ def compose_answer(
     """`places` are the place names the collection knows; a question naming one must be answered for it."""
     shown = list(hits[: options.citations])
     asked = analyse(question)
-    found = rank_sentences(question, asked, shown[: options.passages_read], metas, scorer, places)
+    read = shown[: options.passages_read]
+    found = rank_sentences(question, asked, read, metas, scorer, places)
+    if policy.ranker:
+        found = rescore(found, question, asked, read, metas, scorer, policy.ranker)
     answering = [c for c in found.candidates if answers(c, asked, policy)]
     evidence = _evidence(question, shown, answering or found.candidates, metas, scorer)
-    if answering and evidence.confidence >= policy.confidence:
+    if answering and trusted(answering[0], evidence, policy):
         chosen = _choose(answering, options)
         return _answer(question, shown, metas, chosen, _quote(chosen, shown, metas), False, mode, evidence)
     topic = found.candidates[0] if found.candidates else None
@@ -72,7 +86,9 @@ def compose_answer(
     if topic and evidence.confidence >= policy.confidence and (topic.focus > 0 or not asked.focus):
         text = texts.PARTIAL_ANSWER.format(sentence=topic.sentence.rstrip("。；;"), n=1, missing=_missing(asked))
         return _answer(question, shown, metas, [topic], text, True, mode, evidence)
-    elsewhere = [c for c in found.blocked if answers(c, asked, policy)]
+    # An item found for another place or year is only reported when the gate would have trusted it here.
+    elsewhere = [c for c in found.blocked if answers(c, asked, policy)
+                 and (not policy.gate or probability(policy.gate, c.features) >= policy.threshold)]
     if elsewhere:
         other = elsewhere[0]
         title = metas[shown[other.hit_index].chunk.doc_id].title
@@ -81,10 +97,19 @@ def compose_answer(
     return _answer(question, shown, metas, [], texts.NOT_FOUND, True, mode, evidence)
 
 
+def trusted(best: Candidate, evidence: Evidence, policy: AnswerPolicy) -> bool:
+    """Whether the best answering sentence is good enough to answer with, rather than abstain."""
+    if policy.gate:
+        return probability(policy.gate, best.features) >= policy.threshold
+    return evidence.confidence >= policy.confidence
+
+
 def answers(candidate: Candidate, asked: Asked, policy: AnswerPolicy) -> bool:
     """Holds an item of the asked kind about the asked thing (kinds without an item: any sentence)."""
     if not asked.wants_item:
         return True
+    if asked.part and candidate.focus < PART_SHARE:  # "其中刑事案件有几宗" is not answered by the total
+        return False
     # A name of the asked class (哪个镇 -> 龙口镇) is specific enough; its description is often paraphrased.
     return candidate.item is not None and (asked.kind == "entity" or candidate.focus >= policy.focus)
 

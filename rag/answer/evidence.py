@@ -55,6 +55,8 @@ class EvidenceScorer:
         self._idf = idf
         # An answer scores dozens of sentences against one question: analyse the question once.
         self._asked = lru_cache(maxsize=256)(self._analyse)
+        # ... and the same sentences and clauses again for each thing it is checked against.
+        self._present = lru_cache(maxsize=4096)(lambda text: frozenset(self._tokenizer.tokens(text)))
 
     def _analyse(self, question: str) -> tuple[dict[str, float], frozenset[str]]:
         """The question's terms with their IDF weights, and its character bigrams."""
@@ -64,10 +66,19 @@ class EvidenceScorer:
         weights, bigrams = self._asked(question)
         if not weights:
             return 0.0
-        present = set(self._tokenizer.tokens(text))
+        present = self._present(text)
         term_share = sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
         bigram_share = len(bigrams & _bigrams(text)) / len(bigrams) if bigrams else 0.0
         return TERM_SHARE * term_share + (1 - TERM_SHARE) * bigram_share
+
+    def missing_share(self, phrase: str, text: str) -> float:
+        """The IDF share of the phrase's weightiest word that the text lacks (0 when all are present)."""
+        weights, _ = self._asked(phrase)
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        present = self._present(text)
+        return max((w for t, w in weights.items() if t not in present and len(t) >= 2), default=0.0) / total
 
     def head(self, phrase: str) -> str:
         """The phrase's last word of two or more characters: the head noun of "行政复议纠错率" is 纠错率."""

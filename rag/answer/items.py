@@ -17,12 +17,14 @@ Span = tuple[int, int]
 
 _NUMBER = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千万亿]+)"
 _ANY_UNIT = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len, reverse=True)
-_QUANTITY = re.compile(rf"{_NUMBER}(?:多)?(?:余)?\s*(?P<unit>{'|'.join(map(re.escape, _ANY_UNIT))})")
+# 万/亿 scale the number ("113万人次" counts people, "466万元" money); a bare "5万" still reads 万 as the unit.
+_QUANTITY = re.compile(rf"{_NUMBER}(?:多|余)?(?:[万亿](?:多|余)?)?\s*(?P<unit>{'|'.join(map(re.escape, _ANY_UNIT))})")
 _PERCENT_WORDS = re.compile(rf"百分之{_NUMBER}|{_NUMBER}成")
 _DATE = re.compile(
     r"(?:(?:19|20)\d{2}|[一二〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
     r"|(?:19|20)\d{2}年(?:度|底|初|上半年|下半年)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?"
-    r"|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日")
+    r"|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
+    r"|(?:今年|去年|同年|当年|次年)(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
 _PERSON = re.compile(r"(?:书记|局长|主任|镇长|县长|市长|区长|部长|厅长|院长|庭长|所长|会长|主席|同志)"
                      r"[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{2,3}(?=同志|局长|书记|主任)")
 _QUOTED = re.compile(r"[“「《\"][^”」》\"]{2,30}[”」》\"]")

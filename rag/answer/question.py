@@ -67,6 +67,15 @@ _WH = re.compile(r"多长时间|多久|多长|多大|多少|几|哪一年|哪年
 _NOT_FOCUS = re.compile(r"[\W_\d]+|是|有|了|的|在|共|一共|总共|全年|今年|去年|分别|请问|一下|年度|年")
 
 
+# "受理的法律援助案件中有几宗是刑事案件", "民间纠纷里，婚姻家庭纠纷有多少宗": a count of one part of a whole.
+# 中 as "among", not the first character of 中心, 中山, 中欧 ...
+_AMONG = r"(?:当中|之中|里|中(?![心山欧易兴国央级小学介华]))"
+_PART_AFTER = re.compile(
+    rf"{_AMONG}[，,]?有?(?:多少|几)[^，,？?。]{{0,4}}?是(?P<part>[^，,？?。]{{2,12}}?)的?[？?。]?$")
+_PART_BEFORE = re.compile(rf"{_AMONG}(?:[，,](?P<listed>[^，,？?。]{{2,12}}?)(?:有|共有|一共有)?"
+                          rf"|(?P<part>[^，,？?。中里]{{2,12}}?)(?:有|共有|一共有))(?:多少|几)")
+
+
 @dataclass(frozen=True)
 class Asked:
     """The analysis of one question."""
@@ -77,6 +86,7 @@ class Asked:
     focus: str = ""  # the words around the question word: what is counted or described
     counted: bool = False  # the focus follows the question word (多少家律师事务所): its head noun must match
     years: frozenset[str] = frozenset()
+    part: str = ""  # the part of a whole that is counted ("其中刑事案件有几宗" -> 刑事案件): the total does not answer
 
     @property
     def wants_item(self) -> bool:
@@ -93,13 +103,20 @@ def analyse(question: str) -> Asked:
     if kind == "entity":
         match = _ENTITY_CLASS.search(text)
         entity_class = match.group(1) if match else ""
-    return Asked(kind, units, entity_class, focus, counted, asked_years)
+    # A share (占多少) or a rank (排第几) is of the whole by nature; only a count can be of a part.
+    part = _part(text) if kind == "quantity" and "%" not in units and units != ("ordinal",) else ""
+    return Asked(kind, units, entity_class, part or focus, counted and not part, asked_years, part)
+
+
+def _part(text: str) -> str:
+    match = _PART_AFTER.search(text) or _PART_BEFORE.search(text)
+    return _clean_focus(match.groupdict().get("part") or match.groupdict().get("listed") or "") if match else ""
 
 
 def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
     if _DEFINITION.search(text):
         return "definition", ()
-    if any(word in text for word in _PERIOD_WORDS) or re.search(r"(?:多少|几)(?:个)?(?:工作日|天|日|月)内", text):
+    if _asks_period(text):
         return "period", _period_units(text)
     if _ORDINAL.search(text):
         return "quantity", ("ordinal",)
@@ -119,6 +136,16 @@ def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
     if _ENTITY.search(text):
         return "entity", ()
     return "other", ()
+
+
+def _asks_period(text: str) -> bool:
+    """"多少日内", "期限是多久"; but "都在法定期限内办完了吗" asks yes or no, not for the period."""
+    if re.search(r"(?:多少|几)(?:个)?(?:工作日|天|日|月)内", text):
+        return True
+    named = [word for word in _PERIOD_WORDS if word in text]
+    if not named:
+        return False
+    return not (_YES_NO.search(text) and not _QUANTITY.search(text) and set(named) <= {"期限", "时限"})
 
 
 def _quantity_units(text: str, unit: str) -> tuple[str, ...]:
