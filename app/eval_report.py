@@ -13,7 +13,7 @@ from rag.types import SEARCH_MODES, Answer, Hit, SearchMode
 
 Results = dict[str, tuple[dict[str, object], list[Outcome]]]
 _COLUMNS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "abstain_unanswerable",
-            "abstain_answerable", "answer_accuracy", "search_ms_p50", "search_ms_p95")
+            "abstain_answerable", "answer_accuracy", "span_coverage", "search_ms_p50", "search_ms_p95")
 
 
 def evaluate(engine: Engine, path: Path, modes: list[str], top_k: int, collections: list[str] | None = None) -> Results:

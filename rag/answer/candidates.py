@@ -69,7 +69,7 @@ def rank_sentences(
             if is_heading(sentence, hit.chunk):
                 continue
             coverage = scorer.coverage(question, sentence)
-            item, focus_share = _best_item(sentence, asked, focus, scorer)
+            item, focus_share = _best_item(question, sentence, asked, focus, scorer)
             candidate = Candidate(i, position, sentence, coverage, coverage + prior, start, item, focus_share)
             context = f"{sentence} {scope} {_relative_year(sentence, meta)}"
             in_scope = asked.years <= years(context) and (not unplaced or any(p in context for p in unplaced))
@@ -88,7 +88,8 @@ def is_heading(sentence: str, chunk: Chunk) -> bool:
     return not _SENTENCE_END.search(bare) and len(bare) <= 30 and len(chunk.text.strip()) > len(bare) + 10
 
 
-def _best_item(sentence: str, asked: Asked, focus: str, scorer: EvidenceScorer) -> tuple[Span | None, float]:
+def _best_item(question: str, sentence: str, asked: Asked, focus: str, scorer: EvidenceScorer) -> (
+        tuple[Span | None, float]):
     """The item whose clause best names the focus, and that share; without an item, the sentence's share."""
     items = find_items(sentence, asked)
     if not focus:
@@ -96,9 +97,18 @@ def _best_item(sentence: str, asked: Asked, focus: str, scorer: EvidenceScorer) 
     if not items:
         return None, scorer.coverage(focus, sentence)
     head = scorer.head(focus) if asked.counted else ""
-    scored = [(_focus_share(focus, head, _where_named(sentence, item, asked), scorer), item) for item in items]
-    share, item = max(scored, key=lambda pair: pair[0])
-    return item, share
+    shares = [_focus_share(focus, head, _where_named(sentence, item, asked), scorer) for item in items]
+    # Neighbouring clauses share a window ("受理纠纷570宗,调结465宗"): the item's own clause, and how much
+    # of the whole question it repeats, decide between them.
+    closeness = [_focus_share(focus, head, _clause(sentence, item), scorer)
+                 + scorer.coverage(question, _clause(sentence, item)) / 2 for item in items]
+    best = max(range(len(items)), key=lambda i: shares[i] + closeness[i])
+    return items[best], shares[best]
+
+
+def _clause(sentence: str, item: Span) -> str:
+    start, end = clause_of(sentence, item)
+    return sentence[start:end]
 
 
 def _focus_share(focus: str, head: str, window: str, scorer: EvidenceScorer) -> float:
@@ -110,10 +120,7 @@ def _focus_share(focus: str, head: str, window: str, scorer: EvidenceScorer) -> 
 def _where_named(sentence: str, item: Span, asked: Asked) -> str:
     """Where the asked thing must be named: a part of a whole in the item's own clause, since the clause
     before it often names the whole ("受理法律援助案件35宗，其中刑事案件12宗"); else the clause and its neighbours."""
-    if asked.part:
-        start, end = clause_of(sentence, item)
-        return sentence[start:end]
-    return _window(sentence, item)
+    return _clause(sentence, item) if asked.part else _window(sentence, item)
 
 
 def focus_window(candidate: Candidate) -> str:

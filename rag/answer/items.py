@@ -55,8 +55,11 @@ def _dates(sentence: str, asked: Asked) -> list[Span]:
     return [m.span() for m in _DATE.finditer(sentence)]
 
 
+_NOT_A_NAME = tuple("市县区镇省委局院部厅办会")  # "市委书记" puts a body, not a name, before the title
+
+
 def _people(sentence: str, asked: Asked) -> list[Span]:
-    return [m.span() for m in _PERSON.finditer(sentence)]
+    return [m.span() for m in _PERSON.finditer(sentence) if not m.group().endswith(_NOT_A_NAME)]
 
 
 def _entities(sentence: str, asked: Asked) -> list[Span]:

@@ -47,6 +47,10 @@ class Outcome:
     answer: str
     correct: bool
     search_ms: float
+    spans: tuple[str, ...] = ()  # the exact answer items the answer marks, as text
+
+
+SPAN_TYPES = ("number", "date", "entity")  # question types whose answer is one item a span can mark
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -78,7 +82,28 @@ def run_question(
     evidence = fold(q.evidence)
     first = next((i for i, p in enumerate(passages, 1) if evidence and evidence in fold(p)), None)
     correct = q.answerable and not result.abstained and fold(q.answer) in fold(result.text)
-    return Outcome(q, passages, first, result.abstained, result.text, correct, search_ms)
+    return Outcome(q, passages, first, result.abstained, result.text, correct, search_ms, span_texts(result))
+
+
+def span_texts(answer: Answer) -> tuple[str, ...]:
+    """The text of each answer span, read back from its passage through the source offsets."""
+    found = []
+    for citation in answer.citations:
+        chunk = citation.hit.chunk
+        for start, end in citation.spans:
+            first, last = chunk.text_offset(start), chunk.text_offset(end - 1)
+            if first is not None and last is not None:
+                found.append(chunk.text[first:last + 1])
+    return tuple(found)
+
+
+def span_covers(outcome: Outcome) -> bool:
+    """A span covers the gold answer when it holds it, or lies inside it with every digit of it
+    ("第六" for "全省第六", "2386万人次" for "2386万人次观看")."""
+    gold = fold(outcome.question.answer)
+    digits = [ch for ch in gold if ch.isdigit()]
+    return any(gold in fold(span) or (fold(span) in gold and [ch for ch in fold(span) if ch.isdigit()] == digits)
+               for span in outcome.spans)
 
 
 def metrics(outcomes: Sequence[Outcome]) -> dict[str, object]:
@@ -96,6 +121,9 @@ def metrics(outcomes: Sequence[Outcome]) -> dict[str, object]:
         "abstain_unanswerable": _mean([o.abstained for o in unanswerable]),
         "abstain_answerable": _mean([o.abstained for o in answerable]),
         "answer_accuracy": _mean([o.correct for o in answerable]),
+        # Of the answered number/date/entity questions, the share whose marked answer span covers the gold answer.
+        "span_coverage": _mean([span_covers(o) for o in answerable
+                                if not o.abstained and o.question.type in SPAN_TYPES]),
         "recall@5_by_type": {t: _recall(group, 5) for t, group in sorted(by_type.items())},
         "search_ms_p50": round(float(np.percentile(latency, 50)), 2),
         "search_ms_p95": round(float(np.percentile(latency, 95)), 2),
