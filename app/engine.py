@@ -201,8 +201,9 @@ def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:
     from embeddings.querycache import CachedQueryEncoder
 
     names = settings.collections or available_collections(settings) or [settings.collection]
-    locked: Encoder = _LockedEncoder(encoder or load_encoder(settings.encoder, num_threads=settings.threads),
-                                     settings.encoders)
+    model = encoder or load_encoder(settings.encoder, num_threads=settings.threads,
+                                    query_threads=settings.query_threads)
+    locked: Encoder = _LockedEncoder(model, settings.encoders)
     if settings.query_cache:  # a cached question does not wait for the model
         locked = CachedQueryEncoder(locked, settings.query_cache)
     collections: dict[str, LoadedCollection] = {}

@@ -122,7 +122,7 @@ def encode_ms(questions: list[str]) -> float:
     from embeddings import load_encoder
 
     settings = Settings.from_env()
-    encoder = load_encoder(settings.encoder, num_threads=settings.threads)
+    encoder = load_encoder(settings.encoder, num_threads=settings.threads, query_threads=settings.query_threads)
     times = []
     for question in questions:
         started = time.perf_counter()

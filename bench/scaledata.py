@@ -49,10 +49,7 @@ def real_articles(cache: Path, limit: int) -> RealArticles:
         loaded: RealArticles = pickle.loads(path.read_bytes())
         return loaded
     sources = [s for s in SOURCES if s.exists()]
-    corpus = load_corpus(discover(sources), collection="scale", max_chars=400)
-    chunks = corpus.chunks[:limit]
-    kept = {c.doc_id for c in chunks}
-    documents = [d for d in corpus.documents if d.doc_id in kept]
+    documents, chunks = _parse_until(discover(sources), limit)
     metas = {d.doc_id: d.meta for d in documents}
     texts = [passage_text(c, metas[c.doc_id]) for c in chunks]
     tokenizer = Tokenizer()
@@ -61,6 +58,24 @@ def real_articles(cache: Path, limit: int) -> RealArticles:
     cache.mkdir(parents=True, exist_ok=True)
     path.write_bytes(pickle.dumps(articles))
     return articles
+
+
+def _parse_until(files: list[Path], limit: int) -> tuple[list[Document], list[Chunk]]:
+    """Statutes file by file (a batch at a time) until `limit` articles; a law seen before is skipped."""
+    documents: list[Document] = []
+    chunks: list[Chunk] = []
+    seen: set[str] = set()
+    for start in range(0, len(files), 100):
+        corpus = load_corpus(files[start:start + 100], collection="scale", max_chars=400)
+        fresh = {d.doc_id for d in corpus.documents} - seen
+        seen |= fresh
+        documents += [d for d in corpus.documents if d.doc_id in fresh]
+        chunks += [c for c in corpus.chunks if c.doc_id in fresh]
+        if len(chunks) >= limit:
+            break
+    chunks = chunks[:limit]
+    kept = {c.doc_id for c in chunks}
+    return [d for d in documents if d.doc_id in kept], chunks
 
 
 def _shipped(texts: list[str]) -> Matrix:

