@@ -21,7 +21,7 @@ from rag.ingest.store import Manifest, write_index
 from rag.search.lexical import BM25Index
 
 COLLECTION = "scale"
-NPROBES = (8, 16, 32, 48, 64, 96)
+NPROBES = (32, 64, 96, 128, 192)
 
 
 def memory() -> dict[str, float]:

@@ -1,7 +1,7 @@
 """Inner-product search with FAISS; row i of the index is chunk i.
 
 Below `AnnPlan.min_rows` vectors the index is exact (a flat scan). From there
-on a flat scan costs more than encoding the question (about 20 ms per 100k
+on a flat scan costs more than encoding the question (about 30 ms per 100k
 vectors on two cores, see README "Scale"), so the index becomes approximate:
 an inverted file over 8-bit scalar-quantised vectors finds `k_factor * k`
 candidates in the `nprobe` nearest clusters, and the full float vectors
@@ -33,8 +33,8 @@ FILE_NAME = "vectors.faiss"
 class AnnPlan:
     """When and how the index turns approximate; the defaults are chosen from bench/scale.py's curve."""
 
-    min_rows: int = 200_000  # exact below this many vectors
-    nprobe: int = 48  # clusters visited per query
+    min_rows: int = 100_000  # exact below this many vectors
+    nprobe: int = 96  # clusters visited per query
     k_factor: int = 4  # candidates re-ranked with the full vectors, per result asked for
     train_per_list: int = 64  # k-means training points per cluster
 
