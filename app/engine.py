@@ -8,6 +8,7 @@ hits from several collections merge by score.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Collection, Sequence
@@ -173,6 +174,14 @@ def available_collections(settings: Settings) -> list[str]:
     return sorted(names, key=lambda n: n != settings.collection)
 
 
+@functools.cache
+def shared_tokenizer() -> Tokenizer:
+    """One jieba dictionary per process (loading one takes about a second), shared by every collection."""
+    tokenizer = Tokenizer()
+    tokenizer.tokens("预热")  # load the dictionary now, not on the first request
+    return tokenizer
+
+
 def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[LoadedCollection, list[Document]]:
     from embeddings import load_faiss_store
     from embeddings.faiss_store import AnnPlan
@@ -183,8 +192,7 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
     verify_index(directory, manifest)
     documents = read_documents(directory, manifest.document_count)
     lexical = BM25Index.load(directory)
-    tokenizer = Tokenizer()
-    tokenizer.tokens("预热")  # load jieba's dictionary now, not on the first request
+    tokenizer = shared_tokenizer()
     retriever = Retriever(
         load_chunk_table(directory, manifest.chunk_count), {d.doc_id: d.meta for d in documents}, encoder=encoder,
         vectors=load_faiss_store(directory, encoder.dim, AnnPlan(settings.ann_min_chunks, settings.ann_nprobe)),
