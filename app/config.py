@@ -30,7 +30,7 @@ class Settings(BaseModel):
     query_cache: int = Field(default=1024, ge=0)  # query vectors kept for repeated questions; 0: no cache
     # From this many passages on, a collection's vector index is approximate (IVF-SQ8, exact re-ranking).
     ann_min_chunks: int = Field(default=100_000, ge=1)
-    ann_nprobe: int = Field(default=96, ge=1)  # clusters an approximate index visits per question
+    ann_nprobe: int = Field(default=128, ge=1)  # clusters an approximate index visits per question
     mode: SearchMode = "hybrid"
     chunk_chars: int = 400
     # The answer policy learned by `lawqa calibrate` (app/learned/answer_policy.json).

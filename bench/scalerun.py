@@ -27,7 +27,7 @@ NPROBES = (32, 64, 96, 128, 192)
 def memory() -> dict[str, float]:
     """This process's resident and peak resident memory, MiB (Linux /proc)."""
     fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return {key: round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmRSS", "VmHWM")}
+    return {key: round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmRSS", "VmHWM", "RssAnon", "RssFile")}
 
 
 def percentiles(values: list[float]) -> dict[str, float]:

@@ -34,7 +34,7 @@ class AnnPlan:
     """When and how the index turns approximate; the defaults are chosen from bench/scale.py's curve."""
 
     min_rows: int = 100_000  # exact below this many vectors
-    nprobe: int = 96  # clusters visited per query
+    nprobe: int = 128  # clusters visited per query
     k_factor: int = 4  # candidates re-ranked with the full vectors, per result asked for
     train_per_list: int = 64  # k-means training points per cluster
 
