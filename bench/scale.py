@@ -5,7 +5,7 @@ Method (per size, default 10k and 100k chunks; `--sizes 10k,100k,1m` for the big
   bench/scaledata.py for exactly how (printed with the results);
 - build: lawqa's FaissStore (exact, or IVF-SQ8 with exact re-ranking from LAWQA_ANN_MIN_CHUNKS rows),
   BM25Index.build over the real tokens and write_index (checksums included), in a fresh process;
-  embedding is excluded (the vectors are given), see `--build-check` for build vs encoder throughput;
+  embedding is excluded (the vectors are given);
 - dense curve (same process): exact scan vs the approximate index at several nprobe, latency per
   query at k=100 (what the retriever asks for) and recall@10 against the exact top 10, for the real
   question vectors;
