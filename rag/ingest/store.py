@@ -4,7 +4,7 @@
                       and every other file's size and sha256 (format 2)
     documents.jsonl   one cleaned document per line (metadata and clean text)
     chunks.jsonl      one chunk per line; line i is row i of the vectors and of BM25
-    bm25.npz, bm25_vocab.json, vectors.*
+    bm25.json, bm25.*.npy (rag.search.lexical), vectors.faiss (embeddings.faiss_store)
 
 A build writes everything into a sibling temp directory, writes the manifest
 last, then swaps directories with renames, so a crash leaves either the old
@@ -29,6 +29,7 @@ from typing import Any, TypeVar
 
 from rag import texts
 from rag.errors import IndexStateError
+from rag.ingest.chunktable import chunk_of
 from rag.ingest.integrity import FileRecord, file_problem, record_files
 from rag.types import Chunk, DocMeta, Document
 
@@ -121,12 +122,7 @@ def read_documents(directory: Path, expected: int | None = None) -> list[Documen
 
 def read_chunks(directory: Path, expected: int | None = None) -> list[Chunk]:
     rows = _read_rows(directory, "chunks.jsonl", expected)
-    return _parse(directory, "chunks.jsonl", rows, _chunk)
-
-
-def _chunk(row: dict[str, Any]) -> Chunk:
-    origin_runs = tuple((int(a), int(b)) for a, b in row.get("origin_runs", ()))
-    return Chunk(**{**row, "section": tuple(row["section"]), "origin_runs": origin_runs})
+    return _parse(directory, "chunks.jsonl", rows, chunk_of)
 
 
 def _parse(directory: Path, name: str, rows: list[dict[str, Any]], make: Callable[[dict[str, Any]], T]) -> list[T]:

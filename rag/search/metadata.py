@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -36,38 +36,72 @@ def document_years(meta: DocMeta) -> set[str]:
 
 
 class MetadataMatcher:
-    """Bonuses for a question that names a document's place, year or law, or an article's number."""
+    """Bonuses for a question that names a document's place, year or law, or an article's number.
 
-    def __init__(self, chunk_metas: Sequence[DocMeta], chunk_labels: Sequence[str] = ()) -> None:
-        unique = list(dict.fromkeys(chunk_metas))
-        position = {meta: i for i, meta in enumerate(unique)}
-        self._chunk_doc = np.array([position[m] for m in chunk_metas], dtype=np.int64)
-        self._own = [own_names(m) for m in unique]
-        self._parents = [parent_names(m) for m in unique]
-        self._years = [document_years(m) for m in unique]
-        self._by_article: dict[str, list[int]] = {}
+    Names are looked up by the question's substrings, so the cost of a query grows with the
+    question's length, not with the number of documents.
+    """
+
+    def __init__(self, chunk_metas: Sequence[DocMeta], chunk_labels: Sequence[str] = (),
+                 chunk_doc: npt.NDArray[np.int32] | None = None) -> None:
+        """`chunk_metas` per chunk; or, with `chunk_doc` (each chunk's index into it), one per document."""
+        if chunk_doc is None:
+            unique = list(dict.fromkeys(chunk_metas))
+            position = {meta: i for i, meta in enumerate(unique)}
+            chunk_doc = np.array([position[m] for m in chunk_metas], dtype=np.int32)
+            chunk_metas = unique
+        self._chunk_doc = chunk_doc
+        self._docs = len(chunk_metas)
+        self._own = _NameIndex(own_names(m) for m in chunk_metas)
+        self._parents = _NameIndex(parent_names(m) for m in chunk_metas)
+        self._years = _NameIndex(document_years(m) for m in chunk_metas)
+        by_article: dict[str, list[int]] = {}
         for row, label in enumerate(chunk_labels):
             for article in _ARTICLE.findall(label):
-                self._by_article.setdefault(article, []).append(row)
+                by_article.setdefault(article, []).append(row)
+        self._by_article = {article: np.array(rows, dtype=np.int64) for article, rows in by_article.items()}
 
     def bonus(self, query: str, place_weight: float, year_weight: float) -> npt.NDArray[np.float32]:
         text = normalise(query)
-        asked_years = years(text)
-        per_doc = np.array([
-            place_weight * _named(text, own, parents) + year_weight * bool(asked_years & doc_years)
-            for own, parents, doc_years in zip(self._own, self._parents, self._years, strict=True)
-        ], dtype=np.float32)
-        return per_doc[self._chunk_doc] if len(per_doc) else np.zeros(0, dtype=np.float32)
+        own, parents = self._own.named_in(text, self._docs), self._parents.named_in(text, self._docs)
+        asked = np.zeros(self._docs, dtype=bool)
+        for year in years(text):
+            asked[self._years.docs_of(year)] = True
+        named = np.where(own, 1.0, np.where(parents, PARENT_SHARE, 0.0))
+        per_doc = (place_weight * named + year_weight * asked).astype(np.float32)
+        if not per_doc.any():
+            return np.zeros(len(self._chunk_doc), dtype=np.float32)
+        bonus: npt.NDArray[np.float32] = per_doc[self._chunk_doc]
+        return bonus
 
     def article_bonus(self, query: str, weight: float, size: int) -> npt.NDArray[np.float32]:
         """"第五十四条" in the question: that article of each law (the law bonus picks the law)."""
         bonus = np.zeros(size, dtype=np.float32)
         for article in set(_ARTICLE.findall(query)):
-            bonus[self._by_article.get(article, [])] = weight
+            bonus[self._by_article.get(article, np.zeros(0, dtype=np.int64))] = weight
         return bonus
 
 
-def _named(text: str, own: set[str], parents: set[str]) -> float:
-    if any(name in text for name in own):
-        return 1.0
-    return PARENT_SHARE if any(name in text for name in parents) else 0.0
+class _NameIndex:
+    """name -> the documents it names, for finding every name that occurs in a text."""
+
+    def __init__(self, names_per_doc: Iterable[set[str]]) -> None:
+        docs: dict[str, list[int]] = {}
+        for doc, names in enumerate(names_per_doc):
+            for name in names:
+                docs.setdefault(name, []).append(doc)
+        self._docs = {name: np.array(rows, dtype=np.int64) for name, rows in docs.items()}
+        self._lengths = sorted({len(name) for name in docs})
+
+    def docs_of(self, name: str) -> npt.NDArray[np.int64]:
+        return self._docs.get(name, np.zeros(0, dtype=np.int64))
+
+    def named_in(self, text: str, size: int) -> npt.NDArray[np.bool_]:
+        """Per document: does `text` contain one of its names?"""
+        found = np.zeros(size, dtype=bool)
+        for length in self._lengths:
+            for start in range(len(text) - length + 1):
+                rows = self._docs.get(text[start:start + length])
+                if rows is not None:
+                    found[rows] = True
+        return found

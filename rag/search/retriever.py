@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rag.errors import InputError
+from rag.ingest.chunktable import ChunkTable
 from rag.protocols import Encoder, Vectors, VectorStore
 from rag.search.expansion import TermExpander
 from rag.search.lexical import BM25Index
@@ -55,7 +56,7 @@ class Retriever:
         """`prior` is an optional per-chunk bonus learned offline, e.g. how often a law is cited."""
         if vectors.size != len(chunks) or lexical.size != len(chunks):
             raise ValueError(f"{len(chunks)} chunks but {vectors.size} vectors and {lexical.size} BM25 rows")
-        self.chunks = list(chunks)
+        self.chunks = ChunkTable.of(chunks)  # a big index's table parses only the chunks a search returns
         self.metas = metas
         self.encoder = encoder
         self.vectors = vectors
@@ -63,10 +64,12 @@ class Retriever:
         self.tokenizer = tokenizer
         self.weights = weights
         self.expander = expander
+        columns = self.chunks.columns
+        doc_metas = [metas[doc_id] for doc_id in columns.doc_ids]
         self.prior = prior if prior is not None else np.zeros(len(self.chunks), dtype=np.float32)
-        superseded = [metas[c.doc_id].kind == "statute" and not metas[c.doc_id].in_force for c in self.chunks]
-        self.prior = self.prior - weights.superseded * np.asarray(superseded, dtype=np.float32)
-        self.matcher = MetadataMatcher([metas[c.doc_id] for c in self.chunks], [c.label for c in self.chunks])
+        superseded = np.array([m.kind == "statute" and not m.in_force for m in doc_metas], dtype=np.float32)
+        self.prior = self.prior - weights.superseded * superseded[columns.doc_of]
+        self.matcher = MetadataMatcher(doc_metas, columns.labels, chunk_doc=columns.doc_of)
 
     def search(
         self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None,
@@ -80,8 +83,10 @@ class Retriever:
         lexical = self.lexical_scores(query) if mode != "dense" else None
         fused = self.fuse(dense, lexical) + self.bonus(query)
         if doc_ids is not None:
-            fused[~np.isin([c.doc_id for c in self.chunks], list(doc_ids))] = -np.inf
-        order = np.argsort(-fused, kind="stable")[:top_k]
+            wanted = set(doc_ids)
+            allowed = np.array([doc_id in wanted for doc_id in self.chunks.columns.doc_ids], dtype=bool)
+            fused[~allowed[self.chunks.columns.doc_of]] = -np.inf
+        order = top_rows(fused, top_k)
         return [
             Hit(self.chunks[i], float(fused[i]), rank, _at(dense, i), _at(lexical, i))
             for rank, i in enumerate(order, start=1)
@@ -92,8 +97,8 @@ class Retriever:
         """Cosine for the top candidates; the rest get the last candidate's score as a ceiling."""
         vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
         scores, ids = self.vectors.search(vector, self.weights.candidates)
-        dense = np.full(len(self.chunks), float(scores[0, -1]) if ids.size else 0.0, dtype=np.float32)
-        valid = ids[0] >= 0
+        valid = ids[0] >= 0  # an approximate index may pad with -1 when it finds fewer candidates
+        dense = np.full(len(self.chunks), float(scores[0][valid][-1]) if valid.any() else 0.0, dtype=np.float32)
         dense[ids[0][valid]] = scores[0][valid]
         return dense
 
@@ -119,6 +124,18 @@ class Retriever:
 def prepare_query(query: str) -> str:
     """"第54条" -> "第五十四条", as statutes write it; what both retrievers see."""
     return normalize_article_refs(query.strip())
+
+
+def top_rows(scores: FloatArray, k: int) -> npt.NDArray[np.intp]:
+    """The rows of the k highest scores, best first, ties in row order: np.argsort(-scores, kind="stable")[:k],
+    without sorting every row (a full sort of a million scores takes longer than encoding the question)."""
+    if k <= 0:
+        return np.zeros(0, dtype=np.intp)
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")[:k]
+    kth = np.partition(-scores, k - 1)[k - 1]
+    rows = np.flatnonzero(-scores <= kth)  # every row tied with the k-th, in row order
+    return rows[np.argsort(-scores[rows], kind="stable")][:k]
 
 
 def _scale(scores: FloatArray | None) -> FloatArray:

@@ -1,0 +1,175 @@
+"""The load generator and server handling of bench/http.py (also used by bench/scale.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import httpx
+import numpy as np
+
+from bench.questions import ROOT, test_questions
+
+HEADER = (f"{'endpoint':<12} {'questions':<9} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} "
+          f"{'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'cpu ms/req':>10} {'server ms':>9}")
+
+
+@dataclass(frozen=True)
+class Result:
+    endpoint: str
+    kind: str  # "unique" or "repeated" questions
+    clients: int
+    latencies_ms: list[float]
+    errors: int
+    wall_s: float
+    server_ms: list[float] = field(default_factory=list)  # timings_ms.search reported by the server
+    server_cpu_s: float | None = None  # CPU time the server process used for this row
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies_ms) / self.wall_s
+
+    def row(self) -> str:
+        p50, p95, p99 = (float(np.percentile(self.latencies_ms, q)) for q in (50, 95, 99))
+        count = len(self.latencies_ms)
+        cpu = f"{self.server_cpu_s * 1000 / count:>10.1f}" if self.server_cpu_s is not None else f"{'-':>10}"
+        server = f"{statistics.median(self.server_ms):>9.1f}" if self.server_ms else f"{'-':>9}"
+        return (f"{self.endpoint:<12} {self.kind:<9} {self.clients:>7} {count:>8} {self.errors:>6} "
+                f"{p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {self.rate:>7.1f} {cpu} {server}")
+
+
+def body(endpoint: str, question: str) -> dict[str, object]:
+    return {"query": question, "top_k": 10} if endpoint.endswith("search") else {"question": question, "top_k": 5}
+
+
+def repeated_questions() -> list[str]:
+    return test_questions()[:50]
+
+
+async def run(url: str, endpoint: str, clients: int, total: int, questions: list[str], kind: str) -> Result:
+    """`clients` closed-loop clients until `total` answers; question i of the list goes to request i."""
+    latencies: list[float] = []
+    server: list[float] = []
+    errors = 0
+    issued = 0
+
+    async def client() -> None:
+        nonlocal errors, issued
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            while issued < total:
+                question = questions[issued % len(questions)]
+                issued += 1
+                started = time.perf_counter()
+                response = await http.post(endpoint, json=body(endpoint, question))
+                latencies.append((time.perf_counter() - started) * 1000)
+                errors += response.status_code != 200
+                if response.status_code == 200:
+                    server.append(float(response.json().get("timings_ms", {}).get("search", 0.0)))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return Result(endpoint, kind, clients, latencies, errors, time.perf_counter() - started, server)
+
+
+async def bench_rows(url: str, endpoints: list[str], concurrency: list[int], total: int, unique: list[str],
+                     repeated: list[str], pid: int | None) -> list[Result]:
+    """Per endpoint: a row of fresh unique questions per concurrency, then repeated questions at the highest."""
+    for endpoint in endpoints:
+        await run(url, endpoint, 1, 10, repeated, "warm-up")  # connections, lazy imports; caches the dev questions
+    results = []
+    feed = iter([q for q in unique if q not in set(repeated)])  # cached by the warm-up: never "unique"
+    for endpoint in endpoints:
+        plan = [("unique", c) for c in concurrency] + [("repeated", max(concurrency))]
+        for kind, clients in plan:
+            questions = repeated if kind == "repeated" else [next(feed) for _ in range(total)]
+            before = cpu_seconds(pid)
+            result = await run(url, endpoint, clients, total, questions, kind)
+            after = cpu_seconds(pid)
+            used = after - before if after is not None and before is not None else None
+            results.append(replace(result, server_cpu_s=used))
+    return results
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time of a process and its children's threads (Linux /proc); None when unknown."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int | None) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS"))
+
+
+def encode_ms(questions: list[str]) -> float:
+    """Median time to encode one question, with the encoder settings the server reads from the environment."""
+    from app.config import Settings
+    from embeddings import load_encoder
+
+    settings = Settings.from_env()
+    encoder = load_encoder(settings.encoder, num_threads=settings.threads, query_threads=settings.query_threads)
+    times = []
+    for question in questions:
+        started = time.perf_counter()
+        encoder.encode_queries([question])
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times[5:] or times)
+
+
+@contextmanager
+def own_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, int | None]]:
+    """`uvicorn --factory app.server:app_from_env` on a free loopback port, stopped on exit."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "uvicorn", "--factory", "app.server:app_from_env", "--host", "127.0.0.1",
+               "--port", str(port), "--no-access-log", "--log-level", "warning"]
+    full_env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}
+    process = subprocess.Popen(command, cwd=ROOT, env=full_env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(url, process)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 300) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"the server exited with code {process.returncode}; is there an index (lawqa index)?")
+        try:
+            health = httpx.get(f"{url}/healthz", timeout=2)
+            if health.status_code == 200:
+                return
+            if health.status_code == 503:
+                raise SystemExit(f"the server is up but not ready: {health.json().get('detail')}")
+        except httpx.TransportError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit(f"the server at {url} was not ready within {timeout_s:.0f} s")
+
+
+def serve_rows(env: dict[str, str], endpoints: list[str], concurrency: list[int], total: int,
+               unique: list[str]) -> tuple[list[Result], float | None]:
+    """Start a server with `env`, run the rows, and return them with the server's RSS at the end (MiB)."""
+    with own_server(env) as (url, pid):
+        rows = asyncio.run(bench_rows(url, endpoints, concurrency, total, unique, repeated_questions(), pid))
+        return rows, rss_mib(pid)
