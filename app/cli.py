@@ -30,6 +30,8 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--json", action="store_true", help="输出 JSON")
         command.add_argument("--collection", dest="collections", action="append",
                              help="只检索此资料库（可重复；默认：全部已加载的）")
+        command.add_argument("--as-of", metavar="日期",
+                             help="按该日有效的法律版本回答，如 2019-06-01（只写 2019 指该年年底）；默认：现行有效版本")
         if name == "ask":
             command.add_argument("--generate", action="store_true", default=None,
                                  help="用已配置的语言模型改写回答，逐句核验出处")

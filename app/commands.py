@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from app.config import Settings
-from app.present import answer_text, hit_dict, hit_text
+from app.present import answer_text, hit_row, hit_text
 from rag import texts
 from rag.errors import IndexStateError, InputError
 
@@ -85,12 +85,14 @@ def run_ask(settings: Settings, args: argparse.Namespace) -> int:
     from app.engine import load_engine
     from app.generation import load_generation, response_dict
 
+    _check_as_of(args.as_of)
     engine = load_engine(settings)
     generation = load_generation(settings)
     interactive = args.question is None
     while True:
         for question in _questions(args):
-            answer = engine.answer(question, top_k=args.top_k, mode=args.mode, collections=args.collections)
+            answer = engine.answer(question, top_k=args.top_k, mode=args.mode, collections=args.collections,
+                                   as_of=args.as_of)
             answer, report = generation.apply(engine, answer, args.generate)
             if report is not None and report.note and not args.json:
                 print(f"lawqa: {report.note}", file=sys.stderr)
@@ -103,16 +105,26 @@ def run_ask(settings: Settings, args: argparse.Namespace) -> int:
 def run_search(settings: Settings, args: argparse.Namespace) -> int:
     from app.engine import load_engine
 
+    _check_as_of(args.as_of)
     engine = load_engine(settings)
     question = args.question if args.question is not None else " ".join(_questions(args))
-    hits = engine.search(question, top_k=args.top_k, mode=args.mode, collections=args.collections)
+    hits = engine.search(question, top_k=args.top_k, mode=args.mode, collections=args.collections, as_of=args.as_of)
     if args.json:
-        rows = [hit_dict(h, engine.documents[h.chunk.doc_id].meta.title, engine.documents[h.chunk.doc_id].meta.source)
-                for h in hits]
-        print(json.dumps({"query": question, "hits": rows}, ensure_ascii=False, indent=2))
+        rows = [hit_row(h, engine.documents[h.chunk.doc_id].meta) for h in hits]
+        dated = engine.dated(question, args.as_of)
+        as_of = dated.as_of.day if dated.as_of else None
+        print(json.dumps({"query": question, "hits": rows, "as_of": as_of}, ensure_ascii=False, indent=2))
     else:
         print("\n".join(hit_text(h, engine.documents[h.chunk.doc_id].meta.title) for h in hits))
     return 0
+
+
+def _check_as_of(as_of: str | None) -> None:
+    """A bad --as-of is reported before the engine loads, not after."""
+    from rag.search.asof import parse_as_of
+
+    if as_of and as_of.strip():
+        parse_as_of(as_of)
 
 
 def run_eval(settings: Settings, args: argparse.Namespace) -> int:

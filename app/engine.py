@@ -17,13 +17,16 @@ from dataclasses import dataclass, field, replace
 from app.config import Settings
 from app.learned import learned_policy
 from rag import texts
-from rag.answer.compose import AnswerOptions, AnswerPolicy, compose_answer
+from rag.answer.compose import AnswerOptions, AnswerPolicy, chinese_date, compose_answer
 from rag.answer.evidence import EvidenceScorer
 from rag.errors import IndexStateError, InputError
 from rag.ingest.catalog import place_names
 from rag.ingest.chunktable import load_chunk_table
+from rag.ingest.statutes import short_title
 from rag.ingest.store import Manifest, check_encoder, read_documents, read_manifest, verify_index
+from rag.ingest.versions import LawCalendar
 from rag.protocols import Encoder, Vectors
+from rag.search.asof import AsOf, DatedQuestion, parse_as_of, read_as_of
 from rag.search.lexical import BM25Index
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
 from rag.text.tokenize import Tokenizer
@@ -62,6 +65,8 @@ class Engine:
     encoder: Encoder
     metas: dict[str, DocMeta] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
+    law_names: frozenset[str] = frozenset()
+    calendar: LawCalendar = field(default_factory=LawCalendar)  # every law version, for questions about a past day
 
     @property
     def policy(self) -> AnswerPolicy:
@@ -72,6 +77,8 @@ class Engine:
         self.metas = {doc_id: doc.meta for doc_id, doc in self.documents.items()}
         self.places = frozenset(name for meta in self.metas.values() if meta.kind == "report"
                                 for name in place_names(meta.place))
+        self.calendar = LawCalendar.of(self.metas)
+        self.law_names = frozenset(name for names in self.calendar.names.values() for name in names)
 
     @property
     def manifest(self) -> Manifest:
@@ -79,37 +86,80 @@ class Engine:
         default = self.collections.get(self.settings.collection)
         return default.manifest if default else next(iter(self.collections.values())).manifest
 
+    def dated(self, question: str, as_of: str | None = None) -> DatedQuestion:
+        """The day whose law versions answer (`as_of`, else one the question asks for) and what to search.
+
+        The date phrase of "2019年时劳动合同法怎么规定试用期？" is not searched for: it says which text
+        to quote, and a year left in the question would ask the answer to mention it.
+        """
+        require_intact(question, as_of or "")
+        dated = read_as_of(question, self.law_names)
+        if as_of and as_of.strip():
+            return DatedQuestion(parse_as_of(as_of), dated.question, dated.bare)
+        return dated
+
     def search(self, query: str, *, top_k: int = 10, mode: SearchMode | None = None,
-               doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> list[Hit]:
+               doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None,
+               as_of: str | None = None) -> list[Hit]:
+        """`as_of` ("2019-06-01"): each law is searched in the version in force that day, reports as ever."""
+        return self._search(self.dated(query, as_of), query, top_k, mode, doc_ids, collections)
+
+    def _search(self, dated: DatedQuestion, query: str, top_k: int, mode: SearchMode | None,
+                doc_ids: Collection[str] | None, collections: Sequence[str] | None) -> list[Hit]:
+        query = dated.question if dated.as_of and dated.question.strip() else query
         chosen = self._validate(query, top_k, doc_ids, collections)
         mode = mode or self.settings.mode
+        allowed = self.eligible(dated.as_of, doc_ids)
         # One encoder serves every collection: encode the question once, not once per collection.
         vector = self.encoder.encode_queries([prepare_query(query)]) if mode != "lexical" else None
         hits = [
             hit
             for name in chosen
             for hit in self.collections[name].retriever.search(
-                query.strip(), top_k=top_k + EXTRA_FOR_VERSIONS, mode=mode, doc_ids=doc_ids, query_vector=vector)
+                query.strip(), top_k=top_k + EXTRA_FOR_VERSIONS, mode=mode, doc_ids=allowed, query_vector=vector,
+                penalise_superseded=dated.as_of is None)
         ]
         hits.sort(key=lambda h: -h.score)
         return [replace(hit, rank=rank) for rank, hit in enumerate(_one_per_article(hits)[:top_k], start=1)]
 
+    def eligible(self, as_of: AsOf | None, doc_ids: Collection[str] | None) -> Collection[str] | None:
+        """The documents a query may find: with `as_of`, every report and the law versions in force that day."""
+        if as_of is None:
+            return doc_ids
+        return self.calendar.allowed(self.metas if doc_ids is None else doc_ids, as_of.day)
+
     def answer(self, question: str, *, top_k: int = 5, mode: SearchMode | None = None,
-               doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> Answer:
+               doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None,
+               as_of: str | None = None) -> Answer:
+        """`as_of` as in `search`; the answer then names the version it quotes ("2019年6月1日时有效的版本")."""
         if not 1 <= top_k <= self.settings.max_top_k:  # the search below asks for max(top_k, 3)
             raise InputError(texts.TOP_K_RANGE.format(low=1, high=self.settings.max_top_k))
         started = time.perf_counter()
-        hits = self.search(question, top_k=max(top_k, 3), mode=mode, doc_ids=doc_ids, collections=collections)
+        dated = self.dated(question, as_of)
+        hits = self._search(dated, question, max(top_k, 3), mode, doc_ids, collections)
         searched = time.perf_counter()
-        result = self.compose(question.strip(), hits, mode or self.settings.mode, top_k)
+        asked = dated.question if dated.as_of and dated.question.strip() else question
+        result = self.compose(asked.strip(), hits, mode or self.settings.mode, top_k, as_of=dated.as_of)
         timings = {"search": (searched - started) * 1000, "answer": (time.perf_counter() - searched) * 1000}
-        return replace(result, timings_ms={k: round(v, 2) for k, v in timings.items()})
+        return replace(result, question=question.strip(), timings_ms={k: round(v, 2) for k, v in timings.items()})
 
     def compose(self, question: str, hits: list[Hit], mode: SearchMode, top_k: int = 5,
-                policy: AnswerPolicy | None = None) -> Answer:
-        return compose_answer(question, hits, self.metas, self.scorer_for(hits), mode=mode,
-                              policy=policy or self.policy, options=AnswerOptions(citations=top_k),
-                              places=self.places)
+                policy: AnswerPolicy | None = None, as_of: AsOf | None = None) -> Answer:
+        options = AnswerOptions(citations=top_k, as_of=as_of.label if as_of else "")
+        result = compose_answer(question, hits, self.metas, self.scorer_for(hits), mode=mode,
+                                policy=policy or self.policy, options=options, places=self.places)
+        return result if as_of is None else self._dated_answer(result, question, as_of)
+
+    def _dated_answer(self, result: Answer, question: str, as_of: AsOf) -> Answer:
+        """The answer for a past day; a law the question names that did not exist then is said to be missing."""
+        missing = self.calendar.missing(question, as_of.day)
+        if missing is None:
+            return replace(result, as_of=as_of.day)
+        # A version of unknown start always counts as in force, so the missing law's first version has one.
+        text = texts.AS_OF_NO_VERSION.format(when=as_of.label, law=short_title(missing.law),
+                                             since=chinese_date(missing.start))
+        return replace(result, text=text, abstained=True, as_of=as_of.day,
+                       citations=tuple(replace(c, quote=(), spans=()) for c in result.citations))
 
     def scorer_for(self, hits: list[Hit]) -> EvidenceScorer:
         """The evidence scorer (with its IDF) of the collection the best hit comes from."""

@@ -27,13 +27,15 @@ from app.config import Settings
 from app.deps import Runtime
 from app.engine import Engine
 from app.generation import Generation, load_generation, response_dict
-from app.present import hit_dict, section_label
+from app.present import hit_row, section_label, validity_dict
 from app.routes.documents import clean_span
 from rag import texts
 from rag.errors import InputError, LawqaError
 from rag.text.numerals import normalize_article_refs
 
 _Tool = Callable[..., dict[str, Any]]
+AS_OF_HELP = ("Optional as_of (YYYY-MM-DD): each law in the version in force that day; statute passages carry "
+              "status (现行有效/已修改/已废止), publish and effective.")
 INSTRUCTIONS = ("lawqa answers Chinese legal questions from the laws and reports it holds, with exact citations. "
                 "Use `answer` for a question, `search` to browse passages, `get_article` or `get_document` to "
                 "read a cited article or span in full.")
@@ -45,15 +47,19 @@ def build_server(engine: Engine, generation: Generation) -> MCPServer:
     server: MCPServer = MCPServer("lawqa", instructions=INSTRUCTIONS)
     tool = _lawqa_tool(server)
 
-    @tool(description="Search the laws and reports; returns ranked passages with document, section and offsets.")
-    def search(query: str, top_k: int = 5, collections: list[str] | None = None) -> dict[str, Any]:
-        hits = engine.search(query, top_k=top_k, collections=collections or None)
-        rows = [hit_dict(h, engine.metas[h.chunk.doc_id].title, engine.metas[h.chunk.doc_id].source) for h in hits]
-        return {"query": query.strip(), "hits": rows}
+    @tool(description="Search the laws and reports; returns ranked passages with document, section and offsets. "
+          + AS_OF_HELP)
+    def search(query: str, top_k: int = 5, collections: list[str] | None = None,
+               as_of: str | None = None) -> dict[str, Any]:
+        hits = engine.search(query, top_k=top_k, collections=collections or None, as_of=as_of)
+        dated = engine.dated(query, as_of)
+        return {"query": query.strip(), "hits": [hit_row(h, engine.metas[h.chunk.doc_id]) for h in hits],
+                "as_of": dated.as_of.day if dated.as_of else None}
 
-    @tool(description="Answer a Chinese legal question; every sentence carries a numbered citation [n].")
-    def answer(question: str, top_k: int = 5, generate: bool | None = None) -> dict[str, Any]:
-        result = engine.answer(question, top_k=top_k)
+    @tool(description="Answer a Chinese legal question; every sentence carries a numbered citation [n]. " + AS_OF_HELP)
+    def answer(question: str, top_k: int = 5, generate: bool | None = None, as_of: str | None = None
+               ) -> dict[str, Any]:
+        result = engine.answer(question, top_k=top_k, as_of=as_of)
         return response_dict(*generation.apply(engine, result, generate))
 
     @tool(description="A document's clean text; with start and end (from a citation), the passages there.")
@@ -103,14 +109,15 @@ def document_span(engine: Engine, runtime: Runtime, doc_id: str, start: int | No
 
 def find_article(runtime: Runtime, engine: Engine, label: str) -> dict[str, Any]:
     wanted = _squash(normalize_article_refs(label))
-    for doc_id, chunks in runtime.passages.items():
+    # The version in force first: an older version's article is found only when no current one has it.
+    for doc_id, chunks in sorted(runtime.passages.items(), key=lambda item: not engine.metas[item[0]].in_force):
         meta = engine.metas[doc_id]
         for chunk in chunks:
             article = chunk.label.split()[-1] if chunk.label else ""
             if chunk.label and wanted in {_squash(chunk.label), _squash(meta.title + article)}:
                 return {"doc_id": doc_id, "title": meta.title, "label": chunk.label, "text": chunk.text,
                         "section": section_label(chunk.section), "start": chunk.start, "end": chunk.end,
-                        "effective": meta.effective, "in_force": meta.in_force}
+                        **validity_dict(meta), "in_force": meta.in_force}
     raise InputError(texts.ARTICLE_NOT_FOUND.format(label=label))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.types import Answer, Citation, Hit
+from rag.types import Answer, Citation, DocMeta, Hit
 
 
 def section_label(section: tuple[str, ...]) -> str:
@@ -18,12 +18,23 @@ def hit_dict(hit: Hit, title: str, source: str) -> dict[str, object]:
     }
 
 
+def hit_row(hit: Hit, meta: DocMeta) -> dict[str, object]:
+    """A search hit with its document's title, source and, for a statute, its version's standing."""
+    return {**hit_dict(hit, meta.title, meta.source), **validity_dict(meta)}
+
+
 def citation_dict(citation: Citation) -> dict[str, object]:
     hit = hit_dict(citation.hit, citation.meta.title, citation.meta.source)
     del hit["rank"]
     return {"n": citation.n, **hit, "place": citation.meta.place, "date": citation.meta.date,
             "quote": list(citation.quote), "answer_spans": answer_spans(citation),
-            "status": citation.meta.status, "effective": citation.meta.effective}
+            **validity_dict(citation.meta)}
+
+
+def validity_dict(meta: DocMeta) -> dict[str, object]:
+    """A statute version's standing today and its dates (empty for reports)."""
+    statute = meta.kind == "statute"
+    return {"status": meta.status, "publish": meta.date if statute else "", "effective": meta.effective}
 
 
 def answer_spans(citation: Citation) -> list[dict[str, object]]:
@@ -47,7 +58,7 @@ def answer_dict(answer: Answer) -> dict[str, object]:
     return {
         "question": answer.question, "answer": answer.text, "abstained": answer.abstained,
         "confidence": answer.confidence, "citations": [citation_dict(c) for c in answer.citations],
-        "mode": answer.mode, "timings_ms": answer.timings_ms,
+        "mode": answer.mode, "timings_ms": answer.timings_ms, "as_of": answer.as_of or None,
     }
 
 

@@ -26,6 +26,10 @@ class _Request(BaseModel):
     mode: SearchMode | None = Field(default=None, description="retrieval mode; default from the server settings")
     doc_ids: list[StrictStr] | None = Field(default=None, description="only search these documents; [] or null: all")
     collections: list[StrictStr] | None = Field(default=None, description="knowledge bases to search; null: all loaded")
+    as_of: StrictStr | None = Field(default=None, examples=["2019-06-01"], description=(
+        "answer from the law as it stood that day (YYYY-MM-DD, YYYY-MM or YYYY: its last day): each law in "
+        "the version then in force, reports unaffected; null or empty: the law in force now, unless the "
+        "question asks for a year (\"2019年时…怎么规定\")"))
 
 
 class AnswerRequest(_Request):
@@ -51,6 +55,9 @@ class Passage(BaseModel):
     end: int
     score: float
     source: str
+    status: str = Field(default="", description="statutes: 现行有效 / 已修改 / 已废止 (this version, today)")
+    publish: str = Field(default="", description="statutes: the date this version was published")
+    effective: str = Field(default="", description="statutes: the date this version took effect")
 
 
 class HitOut(Passage):
@@ -69,8 +76,6 @@ class CitationOut(Passage):
     date: str
     quote: list[str] = Field(description="sentences of this passage used in the answer")
     answer_spans: list[AnswerSpan] = Field(description="the exact answer inside the quoted sentences")
-    status: str = Field(default="", description="statutes: 现行有效 / 已修改 / 已废止")
-    effective: str = Field(default="", description="statutes: the date this version took effect")
 
 
 class RemovedSentence(BaseModel):
@@ -94,6 +99,7 @@ class AnswerResponse(BaseModel):
     mode: SearchMode
     timings_ms: dict[str, float]
     generation: GenerationOut | None = Field(default=None, description="present when generation was asked for")
+    as_of: str | None = Field(default=None, description="the day whose law versions answered; null: today's law")
 
 
 class SearchResponse(BaseModel):
@@ -101,6 +107,7 @@ class SearchResponse(BaseModel):
     hits: list[HitOut]
     mode: SearchMode
     timings_ms: dict[str, float]
+    as_of: str | None = Field(default=None, description="the day whose law versions were searched; null: today's law")
 
 
 class DocumentSummary(BaseModel):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +33,7 @@ from app.present import passage_items, section_label
 from app.ui_admin import mount_tabs
 from rag import texts
 from rag.errors import LawqaError
+from rag.search.asof import as_of_follow_up
 from rag.types import SEARCH_MODES, Answer, Citation
 
 Message = dict[str, Any]
@@ -74,7 +75,7 @@ def render_sources(answer: Answer) -> str:
 
 def render_citation(citation: Citation) -> str:
     chunk, meta = citation.hit.chunk, citation.meta
-    details = " · ".join(esc(part) for part in (meta.place, meta.date) if part)
+    details = " · ".join(esc(part) for part in (meta.place, meta.date, meta.status) if part)
     link = f"doc/{quote(chunk.doc_id, safe='')}?start={chunk.start}&amp;end={chunk.end}#cited"
     quoted = " lq-quoted" if citation.quote else ""
     return (f'<article class="lq-card{quoted}" id="lq-cite-{citation.n}">'
@@ -125,20 +126,27 @@ def header() -> str:
             f"<p>{esc(t.SUBTITLE)}</p></div></div>")
 
 
+def understood(question: str, previous: str | None, laws: Collection[str], places: Collection[str]) -> str:
+    """What to search for: a follow-up completed from the previous question ("那坦洲呢？",
+    "2019年的时候怎么规定？"), else the question itself."""
+    return as_of_follow_up(question, previous, laws) or rewrite(question, previous, places)
+
+
 def make_ask(runtime: Runtime) -> Callable[..., tuple[Any, ...]]:
-    """The chat handler: (question, history, previous question, top_k, mode, collections) -> the four outputs."""
+    """The chat handler: (question, history, previous question, top_k, mode, collections, as_of) -> four outputs."""
 
     def ask(question: str, history: list[Message], previous: str, top_k: float, mode: str,
-            collections: list[str] | None = None) -> tuple[Any, ...]:
+            collections: list[str] | None = None, as_of: str = "") -> tuple[Any, ...]:
         if not question or not question.strip():
             return history, "", gr.skip(), previous
         turn: list[Message] = [{"role": "user", "content": plain(question.strip())}]
         try:
             engine = runtime.require()
             require_intact(question)  # before the follow-up rewrite, which could drop the broken part
-            searched = rewrite(question, previous or None, runtime.places)
+            searched = understood(question, previous or None, engine.law_names, runtime.places)
             chosen = next((m for m in SEARCH_MODES if m == mode), None)  # the radio's value, checked
-            answer = engine.answer(searched, top_k=int(top_k), mode=chosen, collections=collections or None)
+            answer = engine.answer(searched, top_k=int(top_k), mode=chosen, collections=collections or None,
+                                   as_of=as_of or None)
         except LawqaError as exc:  # the message replaces the last answer's sources: they no longer apply
             return [*history, *turn, {"role": "assistant", "content": plain(str(exc))}], "", empty_sources(), previous
         reply: Message = {"role": "assistant", "content": render_reply(answer, question, searched)}
@@ -172,6 +180,8 @@ def build_ui(runtime: Runtime, settings: Settings, generation: Generation | None
                     choices = [(t.COLLECTION_NAMES.get(name, name), name) for name in names]
                     collections = gr.CheckboxGroup(choices, value=names, label=t.COLLECTIONS_LABEL,
                                                    visible=len(names) > 1, elem_id="lq-collections")
+                    as_of = gr.Textbox(label=t.AS_OF_LABEL, placeholder=t.AS_OF_PLACEHOLDER, info=t.AS_OF_INFO,
+                                       max_lines=1, elem_id="lq-as-of")
                     generate = gr.Checkbox(value=settings.generate, label=texts.GENERATE_SWITCH,
                                            info=texts.GENERATE_SWITCH_INFO, elem_id="lq-generate")
                     clear = gr.Button(t.CLEAR, size="sm")
@@ -183,10 +193,10 @@ def build_ui(runtime: Runtime, settings: Settings, generation: Generation | None
         ask = make_ask_stream(runtime, generation or Generation())
         outputs = [chatbot, question, sources, previous]
         for trigger in (question.submit, ask_button.click):
-            trigger(ask, [question, chatbot, previous, top_k, mode, collections, generate], outputs,
+            trigger(ask, [question, chatbot, previous, top_k, mode, collections, generate, as_of], outputs,
                     api_visibility="private")
         for button in examples:
-            button.click(ask, [button, chatbot, previous, top_k, mode, collections, generate], outputs,
+            button.click(ask, [button, chatbot, previous, top_k, mode, collections, generate, as_of], outputs,
                          api_visibility="private")
         clear.click(lambda: ([], "", empty_sources(), ""), None, outputs, api_visibility="private")
         mount_tabs(demo, runtime, settings, chatbot, collections)  # retrieval test, management, 👍/👎

@@ -15,9 +15,8 @@ from typing import Any
 import gradio as gr
 
 from app.deps import Runtime
-from app.followup import rewrite
 from app.generation import Generation
-from app.ui import Message, make_ask, plain, render_reply, render_sources
+from app.ui import Message, make_ask, plain, render_reply, render_sources, understood
 from rag import texts
 from rag.answer.generate import GenerationReport
 from rag.errors import LawqaError
@@ -29,16 +28,18 @@ def make_ask_stream(runtime: Runtime, generation: Generation) -> Callable[..., I
     ask = make_ask(runtime)
 
     def ask_stream(question: str, history: list[Message], previous: str, top_k: float, mode: str,
-                   collections: list[str] | None = None, generate: bool = False) -> Iterator[tuple[Any, ...]]:
+                   collections: list[str] | None = None, generate: bool = False, as_of: str = ""
+                   ) -> Iterator[tuple[Any, ...]]:
         if not generate or not question or not question.strip():
-            yield ask(question, history, previous, top_k, mode, collections)
+            yield ask(question, history, previous, top_k, mode, collections, as_of)
             return
         turn: list[Message] = [{"role": "user", "content": plain(question.strip())}]
         try:
             engine = runtime.require()
-            searched = rewrite(question, previous or None, runtime.places)
+            searched = understood(question, previous or None, engine.law_names, runtime.places)
             chosen = next((m for m in SEARCH_MODES if m == mode), None)
-            answer = engine.answer(searched, top_k=int(top_k), mode=chosen, collections=collections or None)
+            answer = engine.answer(searched, top_k=int(top_k), mode=chosen, collections=collections or None,
+                                   as_of=as_of or None)
         except LawqaError as exc:
             yield [*history, *turn, {"role": "assistant", "content": plain(str(exc))}], "", gr.skip(), previous
             return

@@ -16,6 +16,9 @@ SETTINGS = "检索设置"
 TOP_K_LABEL = "出处条数"
 MODE_LABEL = "检索方式"
 COLLECTIONS_LABEL = "资料库"
+AS_OF_LABEL = "法律版本日期"
+AS_OF_PLACEHOLDER = "例如 2019-06-01 或 2019；留空：现行有效版本"
+AS_OF_INFO = "按这一天有效的法律版本回答（工作报告不受影响）；也可以直接问“2019年时……怎么规定？”"
 # Display names of the usual collections; any other collection shows its own name.
 COLLECTION_NAMES = {"seeds": "工作报告", "county": "县级资料", "laws": "国家法律", "optional": "司法解释与行政法规"}
 # Gradio's own English button labels (tooltips, screen-reader names) and what the page shows instead.

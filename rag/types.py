@@ -118,3 +118,4 @@ class Answer:
     mode: SearchMode
     confidence: float
     timings_ms: dict[str, float] = field(default_factory=dict)
+    as_of: str = ""  # ISO day whose law versions answered ("" = the law in force now)

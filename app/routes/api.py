@@ -13,7 +13,7 @@ from fastapi import APIRouter
 
 from app.deps import EngineDep
 from app.generation import GenerationDep, response_dict
-from app.present import hit_dict
+from app.present import hit_row
 from app.routes.errors import ERROR_RESPONSES
 from app.schemas import AnswerRequest, AnswerResponse, SearchRequest, SearchResponse
 from rag import texts
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api", tags=["questions"], responses=ERROR_RESPONSES)
 def answer(body: AnswerRequest, engine: EngineDep, generation: GenerationDep) -> dict[str, object]:
     _check_top_k(body.top_k, engine.settings.max_top_k)
     result = engine.answer(body.question, top_k=body.top_k, mode=body.mode, doc_ids=body.doc_ids or None,
-                           collections=body.collections or None)
+                           collections=body.collections or None, as_of=body.as_of)
     return response_dict(*generation.apply(engine, result, body.generate))
 
 
@@ -35,11 +35,12 @@ def search(body: SearchRequest, engine: EngineDep) -> dict[str, object]:
     started = time.perf_counter()
     mode = body.mode or engine.settings.mode
     hits = engine.search(body.query, top_k=body.top_k, mode=mode, doc_ids=body.doc_ids or None,
-                         collections=body.collections or None)
-    metas = {hit.chunk.doc_id: engine.documents[hit.chunk.doc_id].meta for hit in hits}
-    rows = [hit_dict(hit, metas[hit.chunk.doc_id].title, metas[hit.chunk.doc_id].source) for hit in hits]
+                         collections=body.collections or None, as_of=body.as_of)
+    rows = [hit_row(hit, engine.documents[hit.chunk.doc_id].meta) for hit in hits]
     elapsed = round((time.perf_counter() - started) * 1000, 2)
-    return {"query": body.query.strip(), "hits": rows, "mode": mode, "timings_ms": {"search": elapsed}}
+    dated = engine.dated(body.query, body.as_of)
+    return {"query": body.query.strip(), "hits": rows, "mode": mode, "timings_ms": {"search": elapsed},
+            "as_of": dated.as_of.day if dated.as_of else None}
 
 
 def _check_top_k(top_k: int, limit: int) -> None:

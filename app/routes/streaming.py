@@ -33,7 +33,7 @@ router = APIRouter(prefix="/api", tags=["questions"], responses=ERROR_RESPONSES)
 def answer_stream(body: AnswerRequest, engine: EngineDep, generation: GenerationDep) -> StreamingResponse:
     _check_top_k(body.top_k, engine.settings.max_top_k)
     result = engine.answer(body.question, top_k=body.top_k, mode=body.mode, doc_ids=body.doc_ids or None,
-                           collections=body.collections or None)
+                           collections=body.collections or None, as_of=body.as_of)
     events = (sse(event) for event in generation.stream(engine, result, body.generate))
     return StreamingResponse(events, media_type="text/event-stream",
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -39,6 +39,7 @@ class AnswerOptions:
     passages_read: int = 3  # sentences are taken from this many top passages
     keep_ratio: float = 0.6  # further sentences must score this share of the best one
     citations: int = 5
+    as_of: str = ""  # "2019年6月1日": statutes are quoted as the version in force that day
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,8 @@ def compose_answer(
     evidence = _evidence(question, shown, answering or found.candidates, metas, scorer)
     if answering and trusted(answering[0], evidence, policy):
         chosen = _choose(answering, options)
-        return _answer(question, shown, metas, chosen, _quote(chosen, shown, metas), False, mode, evidence)
+        quote = _quote(chosen, shown, metas, options.as_of)
+        return _answer(question, shown, metas, chosen, quote, False, mode, evidence)
     topic = found.candidates[0] if found.candidates else None
     # The topic is found when the best sentence names some of the asked thing, not just the place.
     if topic and evidence.confidence >= policy.confidence and (topic.focus > 0 or not asked.focus):
@@ -151,7 +153,7 @@ def _evidence(question: str, shown: list[Hit], candidates: list[Candidate], meta
     return scorer.evidence(question, shown[0], passage, metas[passage.chunk.doc_id], best.coverage)
 
 
-def _quote(chosen: list[Candidate], shown: list[Hit], metas: dict[str, DocMeta]) -> str:
+def _quote(chosen: list[Candidate], shown: list[Hit], metas: dict[str, DocMeta], as_of: str = "") -> str:
     """Sentences with their citation numbers, as [[hit index + 1]] until renumbered.
 
     A statute is quoted with its label once, and a short article whole: its clauses
@@ -161,7 +163,7 @@ def _quote(chosen: list[Candidate], shown: list[Hit], metas: dict[str, DocMeta])
     for c in chosen:
         chunk = shown[c.hit_index].chunk
         marker = f"[[{c.hit_index + 1}]]"
-        label = statute_label(chunk.label) + validity(metas[chunk.doc_id]) if chunk.label else ""
+        label = statute_label(chunk.label) + validity(metas[chunk.doc_id], as_of) if chunk.label else ""
         if chunk.label and len(chunk.text) <= WHOLE_ARTICLE_CHARS:
             if c.hit_index not in quoted:
                 parts.append(f"{label}：{article_body(chunk.text)}{marker}")
@@ -178,11 +180,19 @@ def statute_label(label: str) -> str:
     return f"《{law}》{article}" if law else label
 
 
-def validity(meta: DocMeta) -> str:
-    """"（现行有效，2013年7月1日起施行）": what a reader must know before relying on an article."""
+def validity(meta: DocMeta, as_of: str = "") -> str:
+    """"（现行有效，2013年7月1日起施行）": what a reader must know before relying on an article.
+
+    Asked for the law on a past day (`as_of`): "（2019年6月1日时有效的版本，2013年7月1日起施行，现已修改）".
+    """
     effective = chinese_date(meta.effective)
     if not meta.status:
         return ""
+    if as_of:
+        now = texts.STATUS_NOW.get(meta.status, meta.status)
+        if not effective:
+            return texts.VALIDITY_AS_OF_UNDATED.format(when=as_of, now=now)
+        return texts.VALIDITY_AS_OF.format(when=as_of, effective=effective, now=now)
     return texts.VALIDITY.format(status=meta.status, effective=effective) if effective else f"（{meta.status}）"
 
 

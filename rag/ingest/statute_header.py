@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Header", "Line", "history_date", "issuer_of", "read_header", "split_lines"]
+__all__ = ["Header", "Line", "closing_effective", "history_date", "issuer_of", "read_header", "split_lines"]
 
 INFO_END = "<!-- INFO END -->"
 _DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 _EFFECTIVE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*起?\s*施行")
+# The closing article: "本法自2024年7月1日起施行" or "本法自公布之日起施行".
+_CLOSING = re.compile(r"自(?:(\d{4})年(\d{1,2})月(\d{1,2})日|(公布|发布)之日)\s*起\s*施行")
+CLOSING_CHARS = 4000  # the closing article sits at the end, before any annex
 _SESSION = re.compile(r"第[零〇一二两三四五六七八九十百千\d]+届")
 _BODIES = "人民代表大会常务委员会|人民代表大会|国务院|最高人民法院|最高人民检察院"
 _ISSUER = re.compile(rf"[\u4e00-\u9fff]*?(?:{_BODIES})")
@@ -84,6 +87,20 @@ def history_date(history: tuple[str, ...], *, effective: bool = False) -> str:
     if effective:
         return next((_iso(m) for h in history if (m := _EFFECTIVE.search(h))), "")
     return _iso(_DATE.search(history[0])) if history else ""
+
+
+def closing_effective(text: str, publish: str) -> str:
+    """The day this version took effect, from its closing article, when that article speaks of it.
+
+    A revision (修订) restates the closing article with its own date; an amendment (修正) keeps the
+    first version's date, which is older than this version's publish date and so says nothing of it.
+    """
+    found = list(_CLOSING.finditer(text[-CLOSING_CHARS:]))
+    if not found:
+        return ""
+    last = found[-1]
+    day = publish if last.group(4) else _iso(last)
+    return day if day and publish and day >= publish else ""
 
 
 def issuer_of(title: str, history: tuple[str, ...]) -> str:

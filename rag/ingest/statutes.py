@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rag.errors import DocumentError
 from rag.ingest.lawindex import LawIndexEntry, level_for, split_version
-from rag.ingest.statute_header import Header, history_date, issuer_of, read_header, split_lines
+from rag.ingest.statute_header import Header, closing_effective, history_date, issuer_of, read_header, split_lines
 from rag.ingest.statute_layout import START, Article, article_blocks
 from rag.types import Chunk, DocMeta, Document
 
@@ -116,8 +116,9 @@ def _doc_id(rel: str) -> str:
     return f"{digest}_{''.join(Path(rel).stem.split())[:24]}"
 
 
-def _meta(header: Header, rel: str, entry: LawIndexEntry | None) -> DocMeta:
+def _meta(header: Header, rel: str, entry: LawIndexEntry | None, text: str) -> DocMeta:
     name, version = split_version(Path(rel).stem)
+    date = (entry.publish if entry else "") or version or history_date(header.history)
     title = header.title or (entry.name if entry else name)
     level = level_for(rel, entry.level if entry else "")
     parts = rel.split("/")
@@ -127,8 +128,9 @@ def _meta(header: Header, rel: str, entry: LawIndexEntry | None) -> DocMeta:
         title=title, short_title=short_title(title), kind="statute", source=rel,
         place=entry.place if entry and entry.place else place,
         issuer=issuer_of(title, header.history), level=level,
-        date=(entry.publish if entry else "") or version or history_date(header.history),
-        effective=(entry.valid_from if entry else "") or history_date(header.history, effective=True),
+        date=date,
+        effective=((entry.valid_from if entry else "") or history_date(header.history, effective=True)
+                   or closing_effective(text, date)),
         in_force=not entry.expired if entry else True,
     )
 
@@ -150,7 +152,7 @@ def parse_statute(
     rel = _relative(path, root)
     lines = split_lines(text)
     header = read_header(lines, START)
-    meta = _meta(header, rel, (index or {}).get(rel))
+    meta = _meta(header, rel, (index or {}).get(rel), text)
     doc = Document(doc_id=_doc_id(rel), path=str(path), text=text, meta=meta, collection=collection)
     chunks = _chunks(doc, article_blocks(lines, header), split_over)
     if not chunks:

@@ -68,20 +68,28 @@ class Retriever:
         doc_metas = [metas[doc_id] for doc_id in columns.doc_ids]
         self.prior = prior if prior is not None else np.zeros(len(self.chunks), dtype=np.float32)
         superseded = np.array([m.kind == "statute" and not m.in_force for m in doc_metas], dtype=np.float32)
-        self.prior = self.prior - weights.superseded * superseded[columns.doc_of]
+        # Kept apart too: a query for the law as of a past day lifts the penalty (see `search`).
+        self.superseded = superseded[columns.doc_of]
+        self.prior = self.prior - weights.superseded * self.superseded
         self.matcher = MetadataMatcher(doc_metas, columns.labels, chunk_doc=columns.doc_of)
 
     def search(
         self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None,
-        query_vector: Vectors | None = None,
+        query_vector: Vectors | None = None, penalise_superseded: bool = True,
     ) -> list[Hit]:
-        """`query_vector`, when given, is encode_queries([prepare_query(query)]) computed by the caller."""
+        """`query_vector`, when given, is encode_queries([prepare_query(query)]) computed by the caller.
+
+        `penalise_superseded=False` is for a query about the law on a past day: `doc_ids` then holds only
+        the versions in force that day, and an old version ranks as the law it then was.
+        """
         if mode not in SEARCH_MODES:
             raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
         query = prepare_query(query)
         dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
         lexical = self.lexical_scores(query) if mode != "dense" else None
         fused = self.fuse(dense, lexical) + self.bonus(query)
+        if not penalise_superseded:
+            fused += self.weights.superseded * self.superseded
         if doc_ids is not None:
             wanted = set(doc_ids)
             allowed = np.array([doc_id in wanted for doc_id in self.chunks.columns.doc_ids], dtype=bool)
