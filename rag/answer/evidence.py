@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.text.normalize import normalise
+from rag.text.numerals import normalize_article_refs
 from rag.text.stopwords import STOPWORDS
 from rag.text.tokenize import Tokenizer
 from rag.types import DocMeta, Hit
@@ -55,8 +56,11 @@ class EvidenceScorer:
         self._idf = idf
         # An answer scores dozens of sentences against one question: analyse the question once.
         self._asked = lru_cache(maxsize=256)(self._analyse)
-        # ... and the same sentences and clauses again for each thing it is checked against.
-        self._present = lru_cache(maxsize=4096)(lambda text: frozenset(self._tokenizer.tokens(text)))
+        # A question term is present in a text when the folded text contains it: jieba's search mode
+        # already yields sub-words, and cutting every sentence, clause and window again cost most of
+        # the answer step's time.
+        self._present = lru_cache(maxsize=4096)(folded_for_terms)
+        self._text_bigrams = lru_cache(maxsize=4096)(lambda text: frozenset(_bigrams(text)))
 
     def _analyse(self, question: str) -> tuple[dict[str, float], frozenset[str]]:
         """The question's terms with their IDF weights, and its character bigrams."""
@@ -68,7 +72,7 @@ class EvidenceScorer:
             return 0.0
         present = self._present(text)
         term_share = sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
-        bigram_share = len(bigrams & _bigrams(text)) / len(bigrams) if bigrams else 0.0
+        bigram_share = len(bigrams & self._text_bigrams(text)) / len(bigrams) if bigrams else 0.0
         return TERM_SHARE * term_share + (1 - TERM_SHARE) * bigram_share
 
     def missing_share(self, phrase: str, text: str) -> float:
@@ -101,6 +105,11 @@ class EvidenceScorer:
         relevance = self.relevance(top)
         confidence = relevance * (passage_coverage + sentence_coverage) / 2
         return Evidence(confidence, relevance, passage_coverage, sentence_coverage)
+
+
+def folded_for_terms(text: str) -> str:
+    """The text as the tokenizer folds it before cutting, so that its terms can be looked up as substrings."""
+    return normalize_article_refs(unicodedata.normalize("NFKC", normalise(text)).lower())
 
 
 def _bigrams(text: str) -> set[str]:
