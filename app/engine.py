@@ -20,7 +20,7 @@ from rag.answer.evidence import EvidenceScorer
 from rag.errors import IndexStateError, InputError
 from rag.ingest.catalog import place_names
 from rag.ingest.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest, verify_index
-from rag.protocols import Encoder, Vectors
+from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.lexical import BM25Index
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
 from rag.text.tokenize import Tokenizer
@@ -173,6 +173,7 @@ def available_collections(settings: Settings) -> list[str]:
 
 
 def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[LoadedCollection, list[Document]]:
+    from app.milvus_backend import require_backend
     from embeddings import load_faiss_store
 
     directory = settings.index_dir(name)
@@ -180,12 +181,20 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
     check_encoder(manifest, directory, encoder.name, encoder.dim)
     verify_index(directory, manifest)
     documents = read_documents(directory, manifest.document_count)
-    lexical = BM25Index.load(directory)
+    vectors: VectorSearch
+    lexical: KeywordIndex
+    if settings.backend == "milvus":
+        from app.milvus_backend import open_milvus_parts
+
+        vectors, lexical = open_milvus_parts(settings, directory)
+    else:
+        require_backend(settings, directory)
+        vectors, lexical = load_faiss_store(directory, encoder.dim), BM25Index.load(directory)
     tokenizer = Tokenizer()
     tokenizer.tokens("预热")  # load jieba's dictionary now, not on the first request
     retriever = Retriever(
         read_chunks(directory, manifest.chunk_count), {d.doc_id: d.meta for d in documents}, encoder=encoder,
-        vectors=load_faiss_store(directory, encoder.dim), lexical=lexical, tokenizer=tokenizer,
+        vectors=vectors, lexical=lexical, tokenizer=tokenizer,
         weights=FusionWeights(dense=settings.dense_weight),
     )
     scorer = EvidenceScorer(tokenizer, lexical.idf_of)
