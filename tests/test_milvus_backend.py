@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -25,14 +26,22 @@ from tests.test_cli import assert_one_line_error, lawqa
 
 
 @pytest.fixture(scope="module")
-def milvus_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings(home=tmp_path_factory.mktemp("lawqa-milvus"), seeds=SEEDS, backend="milvus")
+def milvus_settings(tmp_path_factory: pytest.TempPathFactory, seed_engine: Engine) -> Settings:
+    return Settings(home=cached_home(seed_engine, tmp_path_factory.mktemp("lawqa-milvus")), seeds=SEEDS,
+                    backend="milvus")
 
 
 @pytest.fixture(scope="module")
 def milvus_engine(milvus_settings: Settings, encoder: Encoder) -> Engine:
     build(milvus_settings, [SEEDS], encoder=encoder)
     return load_engine(milvus_settings, encoder=encoder)
+
+
+def cached_home(seed_engine: Engine, home: Path) -> Path:
+    """A fresh home with the session's embedding cache, so that a build here embeds nothing again."""
+    (home / "cache").mkdir(parents=True, exist_ok=True)
+    shutil.copy(seed_engine.settings.cache_path, home / "cache")
+    return home
 
 
 def record(settings: Settings) -> MilvusRecord:
@@ -74,8 +83,9 @@ def test_stard_subset_metrics_match_faiss_within_0_01(tmp_path: Path, milvus_set
     assert max(row.diff for row in compare({"stard": faiss}, {"stard": milvus})) <= 0.01, (faiss, milvus)
 
 
-def test_a_rebuild_keeps_the_served_build_until_the_next_one(tmp_path: Path, encoder: Encoder) -> None:
-    settings = Settings(home=tmp_path, seeds=SEEDS, backend="milvus")
+def test_a_rebuild_keeps_the_served_build_until_the_next_one(tmp_path: Path, encoder: Encoder,
+                                                             seed_engine: Engine) -> None:
+    settings = Settings(home=cached_home(seed_engine, tmp_path), seeds=SEEDS, backend="milvus")
     build(settings, [SEEDS], encoder=encoder)
     first = record(settings)
     assert index_is_current(settings, [SEEDS], encoder.name)
@@ -103,7 +113,8 @@ def test_an_index_of_the_other_backend_says_which(milvus_settings: Settings, mil
     assert not index_is_current(faiss_view, [SEEDS], encoder.name)
 
 
-def test_cli_indexes_and_answers_from_milvus_lite(tmp_path: Path) -> None:
+def test_cli_indexes_and_answers_from_milvus_lite(tmp_path: Path, seed_engine: Engine) -> None:
+    cached_home(seed_engine, tmp_path)
     env = {"LAWQA_BACKEND": "milvus"}
     indexed = lawqa("index", home=tmp_path, env=env)
     assert indexed.returncode == 0, indexed.stderr
