@@ -91,7 +91,7 @@ def open_milvus_parts(settings: Settings, directory: Path) -> tuple[VectorSearch
     client = milvus_client(settings)
     open_collection(client, record, directory.name)
     vectors = MilvusVectorStore(client, record, directory.name)
-    lexical = MilvusKeywordIndex(client, record, stats, directory.name)
+    lexical = MilvusKeywordIndex(client, record, stats, directory.name, settings.milvus_keyword_candidates)
     # One search each now, not on the first request: Milvus Lite reads a segment's indexes on first use.
     vectors.search(np.zeros((1, record.dim), dtype=np.float32), 1)
     lexical.scores(["预热"])

@@ -27,8 +27,8 @@ from rag.search.keyword_stats import TermStats
 
 RECORD_FILE = "milvus.json"
 ROW, VECTOR, TOKENS, SPARSE = "row", "vector", "tokens", "sparse"
-KEYWORD_CANDIDATES = 1000  # keyword hits fetched per query; chunks beyond them score 0, like chunks without the terms
 MAX_LIMIT = 16384  # the largest top-k Milvus accepts
+KEYWORD_CANDIDATES = MAX_LIMIT  # keyword hits fetched per query; chunks beyond them score 0, like chunks without a term
 # The analyzers keep a token whole only if it is all word characters; lawqa's tokens may also hold "." and "%".
 _ESCAPES = {"_": "_0", ".": "_1", "%": "_2"}
 
