@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -119,3 +121,14 @@ def test_a_wrong_uri_or_an_unreachable_server_says_so(tmp_path: Path) -> None:
     with pytest.raises(IndexStateError) as caught:
         connect("http://127.0.0.1:9", "", 5)  # the discard port: nothing listens
     assert str(caught.value) == texts.MILVUS_UNREACHABLE
+
+
+def test_rag_never_imports_milvus_and_nothing_loads_it_at_import() -> None:
+    root = Path(__file__).resolve().parent.parent
+    sources = [p for p in (root / "rag").rglob("*.py") if re.search(r"^\s*(from|import) (pymilvus|milvus_lite)",
+                                                                     p.read_text(encoding="utf-8"), re.MULTILINE)]
+    assert sources == []
+    code = ("import sys, app.server, app.milvus_backend, embeddings.milvus_store, embeddings.milvus_build; "
+            "print('pymilvus' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
+    assert result.stdout.strip() == "False"
