@@ -14,6 +14,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.config import Settings
+from app.learned import LAW_MODEL_COLLECTION, learned_law_model
 from rag import texts
 from rag.answer.compose import AnswerOptions, AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
@@ -21,7 +22,9 @@ from rag.errors import IndexStateError, InputError
 from rag.ingest.catalog import place_names
 from rag.ingest.store import Manifest, check_encoder, read_chunks, read_documents, read_manifest, verify_index
 from rag.protocols import Encoder, Vectors
+from rag.search.collections import ReportCues
 from rag.search.lexical import BM25Index
+from rag.search.rerank import StatuteRanker
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
 from rag.text.tokenize import Tokenizer
 from rag.types import Answer, DocMeta, Document, Hit, SearchMode
@@ -59,6 +62,7 @@ class Engine:
     encoder: Encoder
     metas: dict[str, DocMeta] = field(default_factory=dict)
     places: frozenset[str] = frozenset()
+    cues: ReportCues = field(default_factory=lambda: ReportCues(()))
 
     @property
     def policy(self) -> AnswerPolicy:
@@ -68,6 +72,7 @@ class Engine:
         self.metas = {doc_id: doc.meta for doc_id, doc in self.documents.items()}
         self.places = frozenset(name for meta in self.metas.values() if meta.kind == "report"
                                 for name in place_names(meta.place))
+        self.cues = ReportCues.from_documents(self.documents.values())
 
     @property
     def manifest(self) -> Manifest:
@@ -81,14 +86,24 @@ class Engine:
         mode = mode or self.settings.mode
         # One encoder serves every collection: encode the question once, not once per collection.
         vector = self.encoder.encode_queries([prepare_query(query)]) if mode != "lexical" else None
+        bonus = self._collection_bonus(query, chosen)
         hits = [
-            hit
+            replace(hit, score=hit.score + bonus[name])
             for name in chosen
             for hit in self.collections[name].retriever.search(
                 query.strip(), top_k=top_k + EXTRA_FOR_VERSIONS, mode=mode, doc_ids=doc_ids, query_vector=vector)
         ]
         hits.sort(key=lambda h: -h.score)
         return [replace(hit, rank=rank) for rank, hit in enumerate(_one_per_article(hits)[:top_k], start=1)]
+
+    def _collection_bonus(self, query: str, chosen: Sequence[str]) -> dict[str, float]:
+        """With reports and statutes searched together, the kind the question points to gets a bonus:
+        the reports when it names a place or a year, the statutes otherwise."""
+        kinds = {name: self.collections[name].retriever.kind for name in chosen}
+        wanted = "report" if self.cues.named(query) else "statute"
+        mixed = len(set(kinds.values())) > 1
+        return {name: self.collections[name].retriever.weights.collection if mixed and kind == wanted else 0.0
+                for name, kind in kinds.items()}
 
     def answer(self, question: str, *, top_k: int = 5, mode: SearchMode | None = None,
                doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None) -> Answer:
@@ -188,8 +203,19 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
         vectors=load_faiss_store(directory, encoder.dim), lexical=lexical, tokenizer=tokenizer,
         weights=FusionWeights(dense=settings.dense_weight),
     )
+    if name == LAW_MODEL_COLLECTION and settings.law_model:
+        retriever.learn(statute_ranker(retriever, encoder.name))
     scorer = EvidenceScorer(tokenizer, lexical.idf_of)
     return LoadedCollection(manifest, retriever, scorer), documents
+
+
+def statute_ranker(retriever: Retriever, encoder_name: str) -> StatuteRanker | None:
+    """The shipped statute model over this collection; None when absent or learned for another encoder."""
+    model = learned_law_model()
+    if model is None or model.encoder != encoder_name:
+        return None
+    return StatuteRanker(model, retriever.chunks, retriever.metas, vectors=retriever.vectors,
+                         lexical=retriever.lexical, matcher=retriever.matcher)
 
 
 def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:

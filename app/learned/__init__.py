@@ -1,4 +1,9 @@
-"""What lawqa learns from data, shipped with it; `lawqa calibrate` re-learns the answer policy."""
+"""What lawqa learns from data, shipped with it.
+
+`lawqa calibrate` re-learns the answer policy (answer_policy.json); `lawqa learn`
+re-learns the statute search model for the laws collection (laws_model.json with
+its manifest fields, and laws_model_adapter.npy).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,11 @@ import json
 from pathlib import Path
 
 from rag.answer.compose import AnswerPolicy
+from rag.search.lawmodel import LawModel
 
 POLICY_PATH = Path(__file__).parent / "answer_policy.json"
+LAW_MODEL_PATH = Path(__file__).parent / "laws_model.json"
+LAW_MODEL_COLLECTION = "laws"  # the collection the statute model was fitted on and is applied to
 
 
 def learned_policy() -> AnswerPolicy:
@@ -17,3 +25,11 @@ def learned_policy() -> AnswerPolicy:
         return AnswerPolicy(**data["policy"])
     except (OSError, ValueError, KeyError, TypeError):
         return AnswerPolicy()
+
+
+def learned_law_model(path: Path = LAW_MODEL_PATH) -> LawModel | None:
+    """The shipped statute search model, or None when absent or unreadable (search then fuses as before)."""
+    try:
+        return LawModel.load(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

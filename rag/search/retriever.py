@@ -21,6 +21,7 @@ from rag.protocols import Encoder, Vectors, VectorStore
 from rag.search.expansion import TermExpander
 from rag.search.lexical import BM25Index
 from rag.search.metadata import MetadataMatcher
+from rag.search.rerank import StatuteRanker
 from rag.text.numerals import normalize_article_refs
 from rag.text.tokenize import Tokenizer
 from rag.types import SEARCH_MODES, Chunk, DocMeta, Hit, SearchMode
@@ -36,6 +37,7 @@ class FusionWeights:
     article: float = 0.5  # bonus for the article the question cites by number ("第五十四条")
     candidates: int = 100  # dense candidates fetched before fusion
     superseded: float = 0.3  # taken off a statute version no longer in force, so the current text ranks first
+    collection: float = 0.5  # added to the collection a question points to (a named place or year: the reports)
 
 
 class Retriever:
@@ -67,6 +69,15 @@ class Retriever:
         superseded = [metas[c.doc_id].kind == "statute" and not metas[c.doc_id].in_force for c in self.chunks]
         self.prior = self.prior - weights.superseded * np.asarray(superseded, dtype=np.float32)
         self.matcher = MetadataMatcher([metas[c.doc_id] for c in self.chunks], [c.label for c in self.chunks])
+        self.ranker: StatuteRanker | None = None
+        kinds = {metas[c.doc_id].kind for c in self.chunks}
+        self.kind = "statute" if kinds == {"statute"} else "report"  # what the collection holds
+
+    def learn(self, ranker: StatuteRanker | None) -> Retriever:
+        """Hybrid search then ranks by `ranker` (a model learned for statutes); None: plain fusion."""
+        self.ranker = ranker
+        return self
+
 
     def search(
         self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None,
@@ -76,9 +87,21 @@ class Retriever:
         if mode not in SEARCH_MODES:
             raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
         query = prepare_query(query)
+        if self.ranker is not None and mode == "hybrid":
+            return self._ranked(query, top_k, doc_ids, query_vector)
         dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
         lexical = self.lexical_scores(query) if mode != "dense" else None
-        fused = self.fuse(dense, lexical) + self.bonus(query)
+        return self._hits(self.fuse(dense, lexical) + self.bonus(query), top_k, doc_ids, dense, lexical)
+
+    def _ranked(self, query: str, top_k: int, doc_ids: Collection[str] | None,
+                query_vector: Vectors | None) -> list[Hit]:
+        assert self.ranker is not None
+        vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
+        learned, found = self.ranker.scores(query, self.tokenizer.tokens(query), vector)
+        return self._hits(learned + self.bonus(query), top_k, doc_ids, found.dense, found.bm25)
+
+    def _hits(self, fused: FloatArray, top_k: int, doc_ids: Collection[str] | None,
+              dense: FloatArray | None, lexical: FloatArray | None) -> list[Hit]:
         if doc_ids is not None:
             fused[~np.isin([c.doc_id for c in self.chunks], list(doc_ids))] = -np.inf
         order = np.argsort(-fused, kind="stable")[:top_k]
