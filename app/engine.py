@@ -24,7 +24,7 @@ from rag.ingest.store import Manifest, check_encoder, read_chunks, read_document
 from rag.protocols import Encoder, Vectors
 from rag.search.collections import ReportCues
 from rag.search.lexical import BM25Index
-from rag.search.rerank import StatuteRanker
+from rag.search.rerank import FEATURES, StatuteRanker
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
 from rag.text.tokenize import Tokenizer
 from rag.types import Answer, DocMeta, Document, Hit, SearchMode
@@ -210,12 +210,14 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
 
 
 def statute_ranker(retriever: Retriever, encoder_name: str) -> StatuteRanker | None:
-    """The shipped statute model over this collection; None when absent or learned for another encoder."""
+    """The shipped statute model over this collection; None when absent, learned for another encoder or
+    over other features (then the collection is searched by plain fusion)."""
     model = learned_law_model()
-    if model is None or model.encoder != encoder_name:
+    if model is None or model.encoder != encoder_name or model.ranker.names != FEATURES:
         return None
     return StatuteRanker(model, retriever.chunks, retriever.metas, vectors=retriever.vectors,
-                         lexical=retriever.lexical, matcher=retriever.matcher)
+                         lexical=retriever.lexical, matcher=retriever.matcher,
+                         tokenizer=retriever.tokenizer)
 
 
 def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:

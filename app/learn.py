@@ -35,7 +35,7 @@ from rag.search.training import Group, citation_counts, fit_ranker, ranking_metr
 RIDGES = (100.0, 300.0, 1000.0, 3000.0)
 L2S = (1e-3, 1e-2, 1e-1)
 EXPANSION_WEIGHT = 0.3  # the weight bench/stard chose on held-out train before; kept, not re-chosen
-CANDIDATES = 60
+CANDIDATES = 100
 FOLDS = 5
 
 
@@ -133,7 +133,8 @@ def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Re
 
 def statute_ranker(model: LawModel, retriever: Retriever) -> StatuteRanker:
     return StatuteRanker(model, retriever.chunks, retriever.metas, vectors=retriever.vectors,
-                         lexical=retriever.lexical, matcher=retriever.matcher)
+                         lexical=retriever.lexical, matcher=retriever.matcher,
+                         tokenizer=retriever.tokenizer)
 
 
 def choose_l2(groups: list[Group], split: list[np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag import texts
 from rag.errors import InputError
 from rag.search.lawmodel import article_key
 
@@ -35,7 +36,7 @@ def read_split(data: Path, split: str) -> tuple[list[TrainQuestion], str]:
     """The questions of one official split, and a hash of what was read (for the model's manifest)."""
     queries = data / "data" / "queries.json"
     if not queries.exists():
-        raise InputError(f"没有找到 STARD 数据：{queries}；请用 --data 指定 STARD 目录")
+        raise InputError(texts.STARD_MISSING.format(path=queries))
     raw = queries.read_bytes()
     by_id = {row["query_id"]: row for row in json.loads(raw.decode("utf-8"))}
     ids = split_ids(data, split)

@@ -128,3 +128,4 @@ REMOVED_COUNT = "已删去 {count} 句无法核实的生成内容。"
 # Shipped vectors of the national laws.
 VECTORS_EXPORTED = "已导出 {count} 个段落向量到 {path}"
 VALIDITY = "（{status}，{effective}起施行）"
+STARD_MISSING = "没有找到 STARD 数据：{path}；请用 --data 指定 STARD 目录（含 data/queries.json）"

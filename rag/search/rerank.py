@@ -20,12 +20,14 @@ from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, article_key, law_key
 from rag.search.lexical import BM25Index
 from rag.search.metadata import MetadataMatcher
+from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FEATURES = ("dense", "adapted", "bm25", "expanded", "law_prior", "article_prior", "law_named", "article_named",
-            "in_force", "length", "rank_dense", "rank_adapted", "rank_bm25", "rank_expanded")
+            "in_force", "length", "rank_dense", "rank_adapted", "rank_bm25", "rank_expanded", "title_words")
+DENSE_DEPTH = 1000  # exact cosines this deep; deeper chunks get the last one as a ceiling
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class StatuteRanker:
     """Everything per chunk is computed once here; per question only the scores and features."""
 
     def __init__(self, model: LawModel, chunks: Sequence[Chunk], metas: dict[str, DocMeta], *,
-                 vectors: VectorStore, lexical: BM25Index, matcher: MetadataMatcher) -> None:
+                 vectors: VectorStore, lexical: BM25Index, matcher: MetadataMatcher, tokenizer: Tokenizer) -> None:
         self.model = model
         self.vectors = vectors
         self.lexical = lexical
@@ -64,6 +66,9 @@ class StatuteRanker:
         self.law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts)
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
+        titles = {law_key(c.label or c.doc_id) for c in chunks}
+        words = {title: frozenset(tokenizer.tokens(title)) for title in titles}
+        self.title_words = [words[law_key(c.label or c.doc_id)] for c in chunks]
 
     def adapt(self, query_vector: Vectors) -> Vectors:
         if self.model.adapter is None:
@@ -82,7 +87,7 @@ class StatuteRanker:
         rows = _union([_top(s, self.model.candidates) for s in rankings] + [np.flatnonzero(named * article)])
         columns = [dense[rows], adapted[rows], _share(bm25)[rows], _share(expanded)[rows], self.law_prior[rows],
                    self.article_prior[rows], named[rows], article[rows], self.in_force[rows], self.length[rows],
-                   *(_reciprocal_rank(s[rows]) for s in rankings)]
+                   *(_reciprocal_rank(s[rows]) for s in rankings), self._title_share(rows, tokens)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
     def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> tuple[FloatArray, Candidates]:
@@ -95,10 +100,16 @@ class StatuteRanker:
         scores[found.rows] = (learned - low) / (high - low) if high > low else 1.0
         return scores, found
 
+    def _title_share(self, rows: IntArray, tokens: Sequence[str]) -> FloatArray:
+        """Share of the words of the candidate's law title that the question uses ("劳动合同" of 劳动合同法)."""
+        asked = set(tokens)
+        return np.array([len(self.title_words[r] & asked) / max(len(self.title_words[r]), 1) for r in rows],
+                        dtype=np.float32)
+
     def _cosines(self, queries: Vectors) -> tuple[FloatArray, FloatArray]:
-        """Exact cosines of every chunk for both query vectors (a flat index scores them all anyway)."""
-        found, ids = self.vectors.search(queries, self.vectors.size)
-        full = np.zeros((2, self.vectors.size), dtype=np.float32)
+        """Cosines of both query vectors, exact for the DENSE_DEPTH best chunks."""
+        found, ids = self.vectors.search(queries, DENSE_DEPTH)
+        full = np.repeat(found[:, -1:], self.vectors.size, axis=1).astype(np.float32)
         for row in range(2):
             valid = ids[row] >= 0
             full[row, ids[row][valid]] = found[row][valid]
