@@ -17,7 +17,7 @@ def parser() -> argparse.ArgumentParser:
     cli_text.install()
     root = argparse.ArgumentParser(prog="lawqa", description="法律智多星：就您的资料提问，回答摘自原文并标明出处。")
     sub = root.add_subparsers(dest="command", required=True, title="子命令",
-                              metavar="{index,ask,search,eval,calibrate,vectors,feedback,serve,mcp}")
+                              metavar="{index,ask,search,eval,calibrate,learn,vectors,feedback,serve,mcp}")
     index = sub.add_parser("index", help="从文档建立索引（默认：示例资料 seeds）")
     index.add_argument("paths", nargs="*", help="文档文件或目录")
     index.add_argument("--collection", help="要建立的资料库名称（默认：seeds）")
@@ -50,6 +50,9 @@ def parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--dry-run", action="store_true", help="只输出结果，不写入策略文件")
     calibrate.add_argument("--collection", dest="collections", action="append",
                            help="检索的资料库（可重复；默认：全部已加载的，与服务一致）")
+    learn = sub.add_parser("learn", help="用 STARD 训练集重新学习国家法律检索模型（交叉验证）")
+    learn.add_argument("--data", help="STARD 目录（默认：../shared/external/stard）")
+    learn.add_argument("--dry-run", action="store_true", help="只输出结果，不写入模型文件")
     vectors = sub.add_parser("vectors", help="导出资料库的段落向量，随软件发布（默认：laws）")
     vectors.add_argument("action", choices=["export"], help="export：写出 .npz 向量文件")
     vectors.add_argument("--collection", help="要导出的资料库（默认：laws）")

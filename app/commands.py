@@ -163,6 +163,27 @@ def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def run_learn(settings: Settings, args: argparse.Namespace) -> int:
+    from app.engine import load_collection
+    from app.indexer import load_shipped
+    from app.learn import learn
+    from app.learned import LAW_MODEL_COLLECTION, LAW_MODEL_PATH
+    from app.stard_data import DEFAULT_STARD
+    from embeddings import load_encoder
+    from rag.ingest.embedcache import EmbeddingCache
+
+    encoder = load_encoder(settings.encoder, num_threads=settings.threads)
+    plain = settings.model_copy(update={"law_model": False})
+    loaded, _ = load_collection(plain, LAW_MODEL_COLLECTION, encoder)
+    cache = EmbeddingCache(settings.cache_path, load_shipped(settings))
+    data = Path(args.data) if args.data else DEFAULT_STARD
+    model = learn(loaded.retriever, encoder, cache, data, loaded.manifest.corpus_hash,
+                  None if args.dry_run else LAW_MODEL_PATH)
+    cache.close()
+    print(json.dumps({"version": model.version, **model.info}, ensure_ascii=False, indent=2))
+    return 0
+
+
 def run_feedback(settings: Settings, args: argparse.Namespace) -> int:
     from app.feedback import FeedbackStore, as_question
 

@@ -38,6 +38,7 @@ class Settings(BaseModel):
     abstain_threshold: float = Field(default_factory=lambda: learned_policy().confidence)
     focus_threshold: float = Field(default_factory=lambda: learned_policy().focus)
     dense_weight: float = 0.5
+    law_model: bool = True  # rank the laws collection with the model `lawqa learn` wrote (app/learned/)
     max_question_chars: int = 2000
     max_top_k: int = 50
     reload_seconds: float = 2.0  # how often the service looks for rebuilt indexes; 0: never

@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 
 from app.config import Settings
-from app.learned import learned_policy
+from app.learned import LAW_MODEL_COLLECTION, learned_law_model, learned_policy
 from rag import texts
 from rag.answer.compose import AnswerOptions, AnswerPolicy, chinese_date, compose_answer
 from rag.answer.evidence import EvidenceScorer
@@ -27,7 +27,9 @@ from rag.ingest.store import Manifest, check_encoder, read_documents, read_manif
 from rag.ingest.versions import LawCalendar
 from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.asof import AsOf, DatedQuestion, parse_as_of, read_as_of
+from rag.search.collections import ReportCues
 from rag.search.lexical import BM25Index
+from rag.search.rerank import FEATURES, StatuteRanker
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
 from rag.text.tokenize import Tokenizer
 from rag.types import Answer, DocMeta, Document, Hit, SearchMode
@@ -67,6 +69,7 @@ class Engine:
     places: frozenset[str] = frozenset()
     law_names: frozenset[str] = frozenset()
     calendar: LawCalendar = field(default_factory=LawCalendar)  # every law version, for questions about a past day
+    cues: ReportCues = field(default_factory=lambda: ReportCues(()))
 
     @property
     def policy(self) -> AnswerPolicy:
@@ -79,6 +82,7 @@ class Engine:
                                 for name in place_names(meta.place))
         self.calendar = LawCalendar.of(self.metas)
         self.law_names = frozenset(name for names in self.calendar.names.values() for name in names)
+        self.cues = ReportCues.from_documents(self.documents.values())
 
     @property
     def manifest(self) -> Manifest:
@@ -112,8 +116,9 @@ class Engine:
         allowed = self.eligible(dated.as_of, doc_ids)
         # One encoder serves every collection: encode the question once, not once per collection.
         vector = self.encoder.encode_queries([prepare_query(query)]) if mode != "lexical" else None
+        bonus = self._collection_bonus(query, chosen)
         hits = [
-            hit
+            replace(hit, score=hit.score + bonus[name])
             for name in chosen
             for hit in self.collections[name].retriever.search(
                 query.strip(), top_k=top_k + EXTRA_FOR_VERSIONS, mode=mode, doc_ids=allowed, query_vector=vector,
@@ -127,6 +132,15 @@ class Engine:
         if as_of is None:
             return doc_ids
         return self.calendar.allowed(self.metas if doc_ids is None else doc_ids, as_of.day)
+
+    def _collection_bonus(self, query: str, chosen: Sequence[str]) -> dict[str, float]:
+        """With reports and statutes searched together, the kind the question points to gets a bonus:
+        the reports when it names a place or a year, the statutes otherwise."""
+        kinds = {name: self.collections[name].retriever.kind for name in chosen}
+        wanted = "report" if self.cues.named(query) else "statute"
+        mixed = len(set(kinds.values())) > 1
+        return {name: self.collections[name].retriever.weights.collection if mixed and kind == wanted else 0.0
+                for name, kind in kinds.items()}
 
     def answer(self, question: str, *, top_k: int = 5, mode: SearchMode | None = None,
                doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None,
@@ -263,8 +277,21 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
         vectors=vectors, lexical=lexical, tokenizer=tokenizer,
         weights=FusionWeights(dense=settings.dense_weight),
     )
+    if name == LAW_MODEL_COLLECTION and settings.law_model:
+        retriever.learn(statute_ranker(retriever, encoder.name))
     scorer = EvidenceScorer(tokenizer, lexical.idf_of)
     return LoadedCollection(manifest, retriever, scorer), documents
+
+
+def statute_ranker(retriever: Retriever, encoder_name: str) -> StatuteRanker | None:
+    """The shipped statute model over this collection; None when absent, learned for another encoder or
+    over other features (then the collection is searched by plain fusion)."""
+    model = learned_law_model()
+    if model is None or model.encoder != encoder_name or model.ranker.names != FEATURES:
+        return None
+    return StatuteRanker(model, retriever.chunks, retriever.metas, vectors=retriever.vectors,
+                         lexical=retriever.lexical, matcher=retriever.matcher,
+                         tokenizer=retriever.tokenizer)
 
 
 def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:

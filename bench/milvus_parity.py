@@ -28,7 +28,7 @@ from app.config import Settings
 from app.engine import load_engine
 from app.eval_report import evaluate
 from app.indexer import build
-from bench.stardlib import SearchParts, fit_lawqa, load_benchmark, rank_lawqa, score
+from bench.stardlib import SearchParts, faiss_parts, load_benchmark, product_retriever, rank_lawqa, score
 from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.keyword_stats import TermStats
 
@@ -66,7 +66,7 @@ def milvus_parts(client: Any) -> SearchParts:
 
 def stard_metrics(cache: Path, parts: SearchParts | None = None) -> dict[str, float]:
     bench = load_benchmark(SUBSET, subset=True)
-    retriever, _ = fit_lawqa(bench, cache, None, parts) if parts else fit_lawqa(bench, cache, None)
+    retriever, _ = product_retriever(bench, cache, None, search_parts=parts or faiss_parts)
     return score(rank_lawqa(retriever, bench, bench.dev), bench.dev)
 
 

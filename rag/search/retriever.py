@@ -21,6 +21,7 @@ from rag.ingest.chunktable import ChunkTable
 from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.expansion import TermExpander
 from rag.search.metadata import MetadataMatcher
+from rag.search.rerank import StatuteRanker
 from rag.text.numerals import normalize_article_refs
 from rag.text.tokenize import Tokenizer
 from rag.types import SEARCH_MODES, Chunk, DocMeta, Hit, SearchMode
@@ -36,6 +37,7 @@ class FusionWeights:
     article: float = 0.5  # bonus for the article the question cites by number ("第五十四条")
     candidates: int = 100  # dense candidates fetched before fusion
     superseded: float = 0.3  # taken off a statute version no longer in force, so the current text ranks first
+    collection: float = 0.5  # added to the collection a question points to (a named place or year: the reports)
 
 
 class Retriever:
@@ -71,6 +73,15 @@ class Retriever:
         self.superseded = superseded[columns.doc_of]
         self.prior = self.prior - weights.superseded * self.superseded
         self.matcher = MetadataMatcher(doc_metas, columns.labels, chunk_doc=columns.doc_of)
+        self.ranker: StatuteRanker | None = None
+        kinds = {m.kind for m in doc_metas}
+        self.kind = "statute" if kinds == {"statute"} else "report"  # what the collection holds
+
+    def learn(self, ranker: StatuteRanker | None) -> Retriever:
+        """Hybrid search then ranks by `ranker` (a model learned for statutes); None: plain fusion."""
+        self.ranker = ranker
+        return self
+
 
     def search(
         self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None,
@@ -84,11 +95,23 @@ class Retriever:
         if mode not in SEARCH_MODES:
             raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
         query = prepare_query(query)
+        lifted = 0.0 if penalise_superseded else self.weights.superseded * self.superseded
+        if self.ranker is not None and mode == "hybrid":
+            return self._ranked(query, top_k, doc_ids, query_vector, lifted)
         dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
         lexical = self.lexical_scores(query) if mode != "dense" else None
-        fused = self.fuse(dense, lexical) + self.bonus(query)
-        if not penalise_superseded:
-            fused += self.weights.superseded * self.superseded
+        fused = self.fuse(dense, lexical) + self.bonus(query) + lifted
+        return self._hits(fused, top_k, doc_ids, dense, lexical)
+
+    def _ranked(self, query: str, top_k: int, doc_ids: Collection[str] | None,
+                query_vector: Vectors | None, lifted: FloatArray | float) -> list[Hit]:
+        assert self.ranker is not None
+        vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
+        learned, found = self.ranker.scores(query, self.tokenizer.tokens(query), vector)
+        return self._hits(learned + self.bonus(query) + lifted, top_k, doc_ids, found.dense, found.bm25)
+
+    def _hits(self, fused: FloatArray, top_k: int, doc_ids: Collection[str] | None,
+              dense: FloatArray | None, lexical: FloatArray | None) -> list[Hit]:
         if doc_ids is not None:
             wanted = set(doc_ids)
             allowed = np.array([doc_id in wanted for doc_id in self.chunks.columns.doc_ids], dtype=bool)

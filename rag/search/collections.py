@@ -1,0 +1,36 @@
+"""Which collection a question points to: the reports, when it names a place or a year.
+
+Lay questions about the law ("狗把我咬了，主人要赔吗？") name no place; a question
+about a work report nearly always names its town, county or year ("鹤山2022年…",
+"龙口镇的…"). The places are the reports' own (catalog place and its parents) and
+any town or county the question names in full ("共和镇", "台城街道").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rag.ingest.catalog import place_names
+from rag.text.normalize import normalise, years
+from rag.types import Document
+
+_TOWN = re.compile(r"([\u4e00-\u9fff]{2})(?:镇|街道|县)")
+_NOT_A_START = frozenset("各全本该我其每两这那和与及在到的为等对去住回从小大")  # "在乡镇", "小城镇" name no town
+_NOT_AN_END = frozenset("乡")
+
+
+class ReportCues:
+    def __init__(self, places: Iterable[str]) -> None:
+        self.places = frozenset(p for p in places if len(p) >= 2)
+
+    @classmethod
+    def from_documents(cls, documents: Iterable[Document]) -> ReportCues:
+        return cls(name for d in documents if d.meta.kind == "report" for name in place_names(d.meta.place))
+
+    def named(self, question: str) -> bool:
+        """True when the question names a report's place, a town or county, or a year."""
+        text = normalise(question)
+        if years(text) or any(place in text for place in self.places):
+            return True
+        return any(name[0] not in _NOT_A_START and name[1] not in _NOT_AN_END for name in _TOWN.findall(text))

@@ -1,0 +1,137 @@
+"""Learned reranking of statute candidates: four rankings in, one learned linear score out.
+
+Candidates are the union of the best `model.candidates` chunks by the raw e5
+cosine, the adapted cosine (question mapped by the learned adapter), BM25, and
+BM25 with the learned colloquial-to-legal expansion. Each candidate gets the
+features in FEATURES and the model's linear score; a law or article the question
+names explicitly is always a candidate, and the caller adds its usual bonus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from rag.protocols import KeywordIndex, Vectors, VectorSearch
+from rag.search.expansion import TermExpander
+from rag.search.lawmodel import LawModel, article_key, law_key
+from rag.search.metadata import MetadataMatcher
+from rag.text.tokenize import Tokenizer
+from rag.types import Chunk, DocMeta
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+FEATURES = ("dense", "adapted", "bm25", "expanded", "law_prior", "article_prior", "law_named", "article_named",
+            "in_force", "length", "rank_dense", "rank_adapted", "rank_bm25", "rank_expanded", "title_words")
+DENSE_DEPTH = 1000  # exact cosines this deep; deeper chunks get the last one as a ceiling
+
+
+@dataclass(frozen=True)
+class Candidates:
+    rows: IntArray  # chunk rows, ascending
+    features: FloatArray  # one row per candidate, columns as FEATURES
+    dense: FloatArray  # raw e5 cosine of every chunk, as evidence for the answer step
+    bm25: FloatArray  # BM25 of every chunk
+
+
+def log_share(counts: FloatArray) -> FloatArray:
+    """log(1 + count) scaled so the most cited gets 1."""
+    top = float(counts.max()) if counts.size else 0.0
+    scaled: FloatArray = (np.log1p(counts) / np.log1p(max(top, 1.0))).astype(np.float32)
+    return scaled
+
+
+def chunk_priors(chunks: Sequence[Chunk], law_counts: dict[str, float],
+                 article_counts: dict[str, float]) -> tuple[FloatArray, FloatArray]:
+    laws = np.array([law_counts.get(law_key(c.label or c.doc_id), 0.0) for c in chunks], dtype=np.float32)
+    articles = np.array([article_counts.get(article_key(c.label), 0.0) if c.label else 0.0 for c in chunks],
+                        dtype=np.float32)
+    return log_share(laws), log_share(articles)
+
+
+class StatuteRanker:
+    """Everything per chunk is computed once here; per question only the scores and features."""
+
+    def __init__(self, model: LawModel, chunks: Sequence[Chunk], metas: dict[str, DocMeta], *,
+                 vectors: VectorSearch, lexical: KeywordIndex, matcher: MetadataMatcher, tokenizer: Tokenizer) -> None:
+        self.model = model
+        self.vectors = vectors
+        self.lexical = lexical
+        self.matcher = matcher
+        self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
+        self.law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts)
+        self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
+        self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
+        titles = {law_key(c.label or c.doc_id) for c in chunks}
+        words = {title: frozenset(tokenizer.tokens(title)) for title in titles}
+        self.title_words = [words[law_key(c.label or c.doc_id)] for c in chunks]
+
+    def adapt(self, query_vector: Vectors) -> Vectors:
+        if self.model.adapter is None:
+            return query_vector
+        mapped = query_vector @ self.model.adapter
+        adapted: Vectors = (mapped / np.linalg.norm(mapped, axis=1, keepdims=True)).astype(np.float32)
+        return adapted
+
+    def candidates(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> Candidates:
+        dense, adapted = self._cosines(np.vstack([query_vector, self.adapt(query_vector)]))
+        bm25 = self.lexical.scores(tokens)
+        expanded = self.lexical.scores(*self.expander.expand(tokens))
+        named = self.matcher.bonus(query, 1.0, 0.0)
+        article = self.matcher.article_bonus(query, 1.0, len(named))
+        rankings = (dense, adapted, bm25, expanded)
+        rows = _union([_top(s, self.model.candidates) for s in rankings] + [np.flatnonzero(named * article)])
+        columns = [dense[rows], adapted[rows], _share(bm25)[rows], _share(expanded)[rows], self.law_prior[rows],
+                   self.article_prior[rows], named[rows], article[rows], self.in_force[rows], self.length[rows],
+                   *(_reciprocal_rank(s[rows]) for s in rankings), self._title_share(rows, tokens)]
+        return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
+
+    def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> tuple[FloatArray, Candidates]:
+        """Per chunk: the learned score scaled to [0, 1] over the candidates, -inf for the rest; and the
+        candidates, whose raw cosine and BM25 go with each hit."""
+        found = self.candidates(query, tokens, query_vector)
+        learned = self.model.ranker.score(found.features)
+        low, high = float(learned.min()), float(learned.max())
+        scores = np.full(self.vectors.size, -np.inf, dtype=np.float32)
+        scores[found.rows] = (learned - low) / (high - low) if high > low else 1.0
+        return scores, found
+
+    def _title_share(self, rows: IntArray, tokens: Sequence[str]) -> FloatArray:
+        """Share of the words of the candidate's law title that the question uses ("劳动合同" of 劳动合同法)."""
+        asked = set(tokens)
+        return np.array([len(self.title_words[r] & asked) / max(len(self.title_words[r]), 1) for r in rows],
+                        dtype=np.float32)
+
+    def _cosines(self, queries: Vectors) -> tuple[FloatArray, FloatArray]:
+        """Cosines of both query vectors, exact for the DENSE_DEPTH best chunks."""
+        found, ids = self.vectors.search(queries, DENSE_DEPTH)
+        full = np.repeat(found[:, -1:], self.vectors.size, axis=1).astype(np.float32)
+        for row in range(2):
+            valid = ids[row] >= 0
+            full[row, ids[row][valid]] = found[row][valid]
+        return full[0], full[1]
+
+
+def _top(scores: FloatArray, k: int) -> IntArray:
+    k = min(k, len(scores))
+    return np.argpartition(-scores, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
+
+
+def _union(parts: list[IntArray]) -> IntArray:
+    return np.unique(np.concatenate(parts)).astype(np.int64)
+
+
+def _share(scores: FloatArray) -> FloatArray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores
+
+
+def _reciprocal_rank(scores: FloatArray) -> FloatArray:
+    """1 / (1 + rank among the candidates), so a feature says "best of these" whatever the scale."""
+    ranks = np.empty(len(scores), dtype=np.float32)
+    ranks[np.argsort(-scores, kind="stable")] = np.arange(len(scores), dtype=np.float32)
+    result: FloatArray = 1.0 / (1.0 + ranks)
+    return result

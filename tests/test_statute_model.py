@@ -1,0 +1,84 @@
+"""The learned statute search: its artifact, its reranker fit, the collection prior, and the real laws."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app.config import Settings
+from app.engine import Engine, load_engine
+from app.learned import learned_law_model
+from rag.protocols import Encoder
+from rag.search.collections import ReportCues
+from rag.search.lawmodel import LawModel, Ranker, article_key, law_key
+from rag.search.training import Group, fit_ranker, ranking_metrics
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_article_keys_join_stard_names_and_chunk_labels() -> None:
+    assert article_key("中华人民共和国民法典第五十四条") == article_key("民法典 第五十四条") == "民法典第五十四条"
+    assert law_key("劳动合同法 第十九条") == "劳动合同法"
+    interpretation = "最高人民法院关于适用《民法典》有关担保制度的解释"
+    assert law_key(f"{interpretation}第一条") == interpretation
+
+
+def test_model_round_trips_with_its_adapter(tmp_path: Path) -> None:
+    ranker = Ranker(("a", "b"), (0.0, 1.0), (1.0, 2.0), (0.5, -0.5))
+    model = LawModel("v1", "enc", ranker, {"民法典": 3.0}, {"民法典第一条": 1.0}, {"老板": [("用人单位", 0.4)]},
+                     0.3, 10, np.eye(4, dtype=np.float32), {"fitted_on": "test"})
+    path = tmp_path / "laws_model.json"
+    model.save(path)
+    loaded = LawModel.load(path)
+    assert loaded.ranker == ranker and loaded.expansion == model.expansion and loaded.info == model.info
+    assert loaded.adapter is not None and np.array_equal(loaded.adapter, np.eye(4))
+    path.write_text('{"format": 99}', encoding="utf-8")
+    with pytest.raises(ValueError, match="lawqa learn"):
+        LawModel.load(path)
+    assert learned_law_model(tmp_path / "absent.json") is None
+
+
+def test_shipped_model_has_a_version_and_cross_validated_figures() -> None:
+    model = learned_law_model()
+    assert model is not None and model.version and model.info["fitted_on"] == "STARD train split"
+    assert model.info["cv_reranker"] and model.adapter is not None
+
+
+def test_listwise_fit_puts_the_gold_candidate_first() -> None:
+    rng = np.random.default_rng(0)
+    groups = []
+    for _ in range(30):
+        features = rng.normal(size=(8, 2)).astype(np.float32)
+        gold = np.zeros(8, dtype=bool)
+        gold[int(np.argmax(features[:, 0]))] = True
+        groups.append(Group(features, gold, tuple(str(i) for i in range(8))))
+    ranker = fit_ranker(groups, ("signal", "noise"), l2=1e-3, steps=200)
+    assert ranker.weights[0] > 5 * abs(ranker.weights[1])
+    assert ranking_metrics(groups, ranker)["recall@1"] == 1.0
+
+
+def test_report_cues_are_places_towns_and_years() -> None:
+    cues = ReportCues(["鹤山", "江门"])
+    assert cues.named("鹤山的行政复议纠错率是多少？") and cues.named("共和镇用上云平台以后怎么样？")
+    assert cues.named("2022年办了多少件？")
+    assert not cues.named("邻居家的狗把我咬了，狗主人要赔吗？")
+    assert not cues.named("在乡镇企业上班，加班费怎么算？")
+
+
+@pytest.fixture(scope="module")
+def shipped_engine(encoder: Encoder) -> Engine:
+    settings = Settings(home=ROOT / "var", seeds=ROOT / "seeds", laws=ROOT / "laws" / "national")
+    if not (settings.index_dir("laws") / "manifest.json").exists():
+        pytest.skip("the laws index is not built (lawqa index)")
+    return load_engine(settings, encoder=encoder)
+
+
+def test_lay_questions_find_the_article_over_all_collections(shipped_engine: Engine) -> None:
+    hits = shipped_engine.search("邻居家的狗把我咬了，狗主人要赔吗？", top_k=5)
+    assert "民法典 第一千二百四十五条" in [h.chunk.label for h in hits]
+    assert hits[0].chunk.collection == "laws" and hits[0].dense_score is not None
+
+
+def test_report_questions_stay_with_the_reports(shipped_engine: Engine) -> None:
+    hits = shipped_engine.search("鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？", top_k=5)
+    assert hits[0].chunk.collection == "seeds" and "466万元" in hits[0].chunk.text
