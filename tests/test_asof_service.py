@@ -113,14 +113,15 @@ def test_api_answer_as_of_with_validity_on_every_statute_citation(client: TestCl
     now = post(client, "/api/answer", question=DEADLINE)
     assert now["as_of"] is None
     assert (now["citations"][0]["status"], now["citations"][0]["publish"]) == ("现行有效", "2023-09-01")
-    report = next(c for c in now["citations"] if not c["label"])
+    reports = post(client, "/api/answer", question="鹤山2022年行政复议案件的纠错率是多少？", as_of="2019-06-01")
+    report = next(c for c in reports["citations"] if not c["label"])
     assert (report["status"], report["publish"]) == ("", "")
 
 
 def test_api_search_as_of(client: TestClient) -> None:
     result = post(client, "/api/search", query="行政复议申请期限", as_of="2019", top_k=10)
     assert result["as_of"] == "2019-12-31"
-    assert {h["publish"] for h in result["hits"] if h["label"]} == {"2017-09-01"}
+    assert {h["publish"] for h in result["hits"] if "行政复议法" in h["title"]} == {"2017-09-01"}
     assert post(client, "/api/search", query="行政复议申请期限", as_of="")["as_of"] is None
 
 

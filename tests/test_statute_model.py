@@ -52,7 +52,7 @@ def test_listwise_fit_puts_the_gold_candidate_first() -> None:
         gold = np.zeros(8, dtype=bool)
         gold[int(np.argmax(features[:, 0]))] = True
         groups.append(Group(features, gold, tuple(str(i) for i in range(8))))
-    ranker = fit_ranker(groups, ("signal", "noise"), l2=1e-3, steps=200)
+    ranker = fit_ranker(groups, ("signal", "noise"), l2=1e-3, steps=1000)
     assert ranker.weights[0] > 5 * abs(ranker.weights[1])
     assert ranking_metrics(groups, ranker)["recall@1"] == 1.0
 
