@@ -155,3 +155,42 @@ def test_a_report_does_not_answer_for_the_city_that_contains_it() -> None:
     county = compose_answer("青禾县2023年行政复议的纠错率是多少？", hits(text), meta, scorer, mode="hybrid",
                             policy=POLICY, places=places)
     assert not county.abstained and "3.5%" in county.text
+
+
+def test_more_ways_of_asking_for_an_item() -> None:
+    assert analyse("青禾县调解成功率有多高？").units[0] == "%"
+    assert analyse("青禾县连续被评为优秀，是哪三个年度？").kind == "date"
+    assert analyse("青禾县的普法工作是哪几年获评先进的？").kind == "date"
+    assert analyse("青禾县司法局在考核中排在什么位置？").units == ("ordinal",)
+    assert analyse("青禾县建成的是什么调度中心？").entity_class == "中心"
+    assert analyse("青禾县设在园区的复议庭全称是什么？").entity_class == "庭"
+    assert analyse("青禾县组建了几支执法队伍？").unit == "支"
+
+
+def item_texts(question: str, sentence: str) -> list[str]:
+    return [sentence[a:b] for a, b in find_items(sentence, analyse(question))]
+
+
+def test_names_of_the_asked_class_stop_where_the_name_does() -> None:
+    assert item_texts("青禾县哪个镇上线了表决平台？", "在禾丰镇上线表决平台，实现该镇大事网上表决。") == ["禾丰镇"]
+    assert item_texts("试点在哪家银行开展？", "同意在青禾农商银行开展公司律师试点。") == ["青禾农商银行"]
+    assert "《青禾日报》" in item_texts("这一做法被哪家报纸报道过？", "该做法被《青禾日报》等媒体报道。")
+    assert item_texts("是哪三个年度？", "实现2019、2020、2021年度连续3年优秀。") == ["2019、2020、2021年度"]
+    assert item_texts("什么时候获奖的？", "今年5月，获“2020-2021智慧政务项目”大奖。") == ["今年5月"]
+
+
+def test_of_several_numbers_in_one_clause_the_one_counting_the_asked_thing_answers() -> None:
+    mixed = "全县整合律师事务所、公证处等8个类别共计960个法律服务机构和个人入驻法治地图。"
+    assert "960个" in answer("法治地图上有多少个法律服务机构和个人？", mixed).text
+    listed = "已创建全国民主法治示范村3个、省级民主法治示范村14个。"  # the passage starts the source file
+    result = answer("青禾县创建了几个省级民主法治示范村？", listed)
+    assert [listed[a:b] for a, b in result.citations[0].spans] == ["14个"]
+    units = "全县开展纠纷排查820次，调解成功案件共312件。"
+    result = answer("青禾县调解成功了多少件纠纷？", units)
+    assert [units[a:b] for a, b in result.citations[0].spans] == ["312件"]
+
+
+def test_a_name_the_question_already_gives_is_not_the_answer() -> None:
+    sentence = "青禾镇禾韵法治文化小镇获评省首批“法治文化特色小镇”。"
+    result = answer("以禾韵命名的法治文化小镇在哪个镇？", sentence)
+    assert [sentence[a:b] for a, b in result.citations[0].spans] == ["青禾镇"]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.evidence import EvidenceScorer, scope_text
-from rag.answer.items import Span, clause_of, find_items
+from rag.answer.items import Span, clause_of, find_items, item_context
 from rag.answer.question import Asked
 from rag.ingest.catalog import place_names
 from rag.ingest.headings import classify_heading
@@ -96,14 +96,34 @@ def _best_item(question: str, sentence: str, asked: Asked, focus: str, scorer: E
         return (items[0] if items else None), 1.0
     if not items:
         return None, scorer.coverage(focus, sentence)
+    exact = [item for item in items if asked.unit not in ("", "个") and sentence[item[0]:item[1]].endswith(asked.unit)]
+    items = exact or items  # "多少次会": of 89件 and 118次, only 118次 is counted in 次
     head = scorer.head(focus) if asked.counted else ""
     shares = [_focus_share(focus, head, _where_named(sentence, item, asked), scorer) for item in items]
     # Neighbouring clauses share a window ("受理纠纷570宗,调结465宗"): the item's own clause, and how much
     # of the whole question it repeats, decide between them.
     closeness = [_focus_share(focus, head, _clause(sentence, item), scorer)
                  + scorer.coverage(question, _clause(sentence, item)) / 2 for item in items]
-    best = max(range(len(items)), key=lambda i: shares[i] + closeness[i])
+    fit = [_item_fit(question, sentence, item, items, asked, focus, scorer) for item in items]
+    best = max(range(len(items)), key=lambda i: shares[i] + closeness[i] + fit[i])
     return items[best], shares[best]
+
+
+UNIT_FIT = 0.6  # a number in the very measure word the question uses ("多少件" -> 559件, not 957次)
+
+
+def _item_fit(question: str, sentence: str, item: Span, items: list[Span], asked: Asked, focus: str,
+              scorer: EvidenceScorer) -> float:
+    """How well the words the item counts or names fit the question, among items of one clause
+    ("共计2848个法律服务机构和个人" for 法律服务机构和个人, not "12个类别")."""
+    context = item_context(sentence, item, items)
+    fit = scorer.coverage(focus, context) + scorer.coverage(question, context) / 2
+    text = sentence[item[0]:item[1]]
+    if asked.unit and text.endswith(asked.unit):
+        fit += UNIT_FIT
+    if asked.kind in ("entity", "person"):  # the question already gives the names it repeats; the answer is new
+        fit -= scorer.coverage(question, text)
+    return fit
 
 
 def _clause(sentence: str, item: Span) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.answer.candidates import Candidate, focus_window, own_clause
+from rag.answer.items import item_context
 from rag.answer.evidence import EvidenceScorer, scope_text
 from rag.answer.question import Asked
 from rag.types import DocMeta, Hit
@@ -46,6 +47,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "kind_person",
     "kind_entity",
     "statute",  # the passage is a statute article
+    "unit_exact",  # the item is in the measure word the question uses (多少件 -> 312件), not just a kindred one
+    "counted_focus",  # share of the asked thing in the words the item counts or names ("960个法律服务机构")
 )
 ADJACENT_CHARS = 4
 
@@ -113,6 +116,8 @@ def candidate_features(context: QuestionContext, candidate: Candidate, hit: Hit,
         float(asked.kind == "person"),
         float(asked.kind == "entity"),
         float(meta.kind == "statute"),
+        _unit_exact(candidate, asked),
+        _counted_focus(candidate, context.focus, scorer),
     )
 
 
@@ -123,6 +128,18 @@ def passage_coverage(question: str, hit: Hit, meta: DocMeta, scorer: EvidenceSco
 def _above(cosine: float | None) -> float:
     """An e5 cosine above the unrelated-text level, in tenths (0.80 -> 0, 0.90 -> 1); no dense score: 1."""
     return 1.0 if cosine is None else (cosine - 0.8) * 10
+
+
+def _unit_exact(candidate: Candidate, asked: Asked) -> float:
+    if candidate.item is None or asked.unit in ("", "个"):
+        return 0.0
+    return float(candidate.sentence[candidate.item[0]:candidate.item[1]].endswith(asked.unit))
+
+
+def _counted_focus(candidate: Candidate, focus: str, scorer: EvidenceScorer) -> float:
+    if candidate.item is None or not focus:
+        return 0.0
+    return scorer.coverage(focus, item_context(candidate.sentence, candidate.item, [candidate.item]))
 
 
 def _adjacent(candidate: Candidate, head: str) -> float:

@@ -9,7 +9,7 @@ thing asked about must be named for the item to be about it ("律师事务所" i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rag.answer.question import UNIT_GROUPS, Asked
 
@@ -21,15 +21,31 @@ _ANY_UNIT = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len
 _QUANTITY = re.compile(rf"{_NUMBER}(?:多|余)?(?:[万亿](?:多|余)?)?\s*(?P<unit>{'|'.join(map(re.escape, _ANY_UNIT))})")
 _PERCENT_WORDS = re.compile(rf"百分之{_NUMBER}|{_NUMBER}成")
 _DATE = re.compile(
-    r"(?:(?:19|20)\d{2}|[一二〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
-    r"|(?:19|20)\d{2}年(?:度|底|初|上半年|下半年)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?"
+    r"(?:19|20)\d{2}(?:、(?:19|20)\d{2})+年度?"  # a list of years: "2018、2019、2020年度"
+    r"|(?:(?:19|20)\d{2}|[一二〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
+    r"|(?:19|20)\d{2}年(?:度|底|初|上半年|下半年)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?(?!\d)"
     r"|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
     r"|(?:今年|去年|同年|当年|次年)(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
-_PERSON = re.compile(r"(?:书记|局长|主任|镇长|县长|市长|区长|部长|厅长|院长|庭长|所长|会长|主席|同志)"
-                     r"[\u4e00-\u9fff]{2,3}|[\u4e00-\u9fff]{2,3}(?=同志|局长|书记|主任)")
+# A personal name begins with a surname: "书记对广东" after a title is not a name, "书记李明" is.
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+             "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+             "区欧阮甘容伍麦霍关温古")
+_TITLES = "书记|局长|主任|镇长|县长|市长|区长|部长|厅长|院长|庭长|所长|会长|主席|同志"
+_PERSON = re.compile(rf"(?:{_TITLES})(?:由|是|为)?([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
+                     rf"|([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=同志|局长|书记|主任)")
 _QUOTED = re.compile(r"[“「《\"][^”」》\"]{2,30}[”」》\"]")
 _CLAUSE_END = "，,；;。！？!?：:"
 _BODY_SUFFIXES = ("局", "部", "委", "办", "院", "中心", "所", "会", "庭", "站", "室", "队", "处", "厅", "司", "组")
+# What a name of an asked class ends with, where that is not simply the class word ("哪家报纸" -> 《法制日报》).
+_CLASS_SUFFIXES = {"报纸": ("报",), "媒体": ("报", "台", "网"), "企业": ("公司", "厂", "企业"),
+                   "学校": ("学校", "学", "校")}
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff“”《》A-Za-z0-9]{1,24}$")
+# Words a name does not run across: "在龙口镇" names 龙口镇; "该镇" and "各镇" name no place.
+_NAME_BOUNDARY = re.compile(r".*(?:的|在|于|是|被|把|将|向|对|由|了|到|从|至|及|与|和|等|为|——)")
+_NOT_A_PLACE = tuple("该本此各全每其")
+# 报道, 行政, 部门, 办理 ... are words, not the end of a name.
+_WORD_GOES_ON = {"报": "道告名送批表", "行": "动为政使业", "部": "门分署", "办": "理法公事结", "会": "议同",
+                 "所": "有以属得在", "处": "罚理置分", "局": "面势部", "站": "点位", "组": "织建成合", "委": "员托"}
 
 
 def find_items(sentence: str, asked: Asked) -> list[Span]:
@@ -59,18 +75,49 @@ _NOT_A_NAME = tuple("市县区镇省委局院部厅办会")  # "市委书记" pu
 
 
 def _people(sentence: str, asked: Asked) -> list[Span]:
-    return [m.span() for m in _PERSON.finditer(sentence) if not m.group().endswith(_NOT_A_NAME)]
+    return [m.span(1) if m.group(1) else m.span(2) for m in _PERSON.finditer(sentence)
+            if not m.group().endswith(_NOT_A_NAME)]
 
 
 def _entities(sentence: str, asked: Asked) -> list[Span]:
-    """Names of the asked class (哪个镇 -> "龙口镇"), or quoted names when no class is named."""
-    found = [m.span() for m in _QUOTED.finditer(sentence)]
+    """Names of the asked class (哪个镇 -> "龙口镇"), else quoted names.
+
+    A name of the class is the run of characters before the class word, cut at the last word
+    a name does not span ("在龙口镇上线" -> 龙口镇); quoted names are kept only when they are of
+    the class, since a quoted slogan beside a named place is not the place.
+    """
+    quoted = [m.span() for m in _QUOTED.finditer(sentence)]
     noun = asked.entity_class
-    if noun:
-        suffixes = _BODY_SUFFIXES if noun in ("部门", "单位", "机构", "机关") else (noun[-1],)
-        pattern = re.compile(rf"[\u4e00-\u9fff]{{1,10}}?(?:{'|'.join(map(re.escape, suffixes))})")
-        found += [m.span() for m in pattern.finditer(sentence)]
-    return sorted(set(found))
+    if not noun:
+        return quoted
+    if noun in ("部门", "单位", "机构", "机关"):
+        suffixes: tuple[str, ...] = _BODY_SUFFIXES
+    else:
+        suffixes = _CLASS_SUFFIXES.get(noun, (noun,))
+    found = [s for s in quoted if sentence[s[0]:s[1]].strip("“”《》\"「」").endswith(suffixes)]
+    for suffix in suffixes:
+        for match in re.finditer(re.escape(suffix), sentence):
+            if sentence[match.end():match.end() + 1] in _WORD_GOES_ON.get(suffix, "") and match.end() < len(sentence):
+                continue
+            start = _name_start(sentence, match.start())
+            core = sentence[start:match.start()]
+            if core.strip("“”《》") and not core.endswith(_NOT_A_PLACE):
+                found.append((start, match.end()))
+    return sorted(set(found)) or quoted
+
+
+def _name_start(sentence: str, end: int) -> int:
+    run = _NAME_RUN.search(sentence[:end])
+    if run is None:
+        return end
+    cut = _NAME_BOUNDARY.match(run.group())
+    start = run.start() + (cut.end() if cut else 0)
+    # A name does not begin inside a quotation it does not close ("……首批“法治文化特色小镇").
+    opened = [i for i, ch in enumerate(sentence[start:end], start) if ch in "“《"]
+    closed = sum(ch in "”》" for ch in sentence[start:end])
+    if len(opened) > closed:
+        start = opened[closed] + 1
+    return start
 
 
 _FINDERS: dict[str, Callable[[str, Asked], list[Span]]] = {
@@ -80,6 +127,23 @@ _FINDERS: dict[str, Callable[[str, Asked], list[Span]]] = {
     "person": _people,
     "entity": _entities,
 }
+
+
+CONTEXT_CHARS = 16
+_LIST_MARKS = "、和及与"
+
+
+def item_context(sentence: str, item: Span, items: Sequence[Span]) -> str:
+    """What the item counts or names: the words right after it, up to the next item or clause mark
+    ("12个类别共计2848个法律服务机构和个人" -> 类别共计 for 12个), or, where the clause ends there or a list
+    goes on, the words right before it ("受理纠纷570宗,调结465宗" -> 调结 for 465宗)."""
+    clause_start, clause_end = clause_of(sentence, item)
+    following = min((s[0] for s in items if s[0] >= item[1]), default=clause_end)
+    after = sentence[item[1]:min(following, clause_end)][:CONTEXT_CHARS]
+    if after.strip() and not after.startswith(tuple(_LIST_MARKS)):
+        return re.split(f"[{_LIST_MARKS}]", after)[0]  # "21项企业服务事项和16项……": each counts its own
+    preceding = max((s[1] for s in items if s[1] <= item[0]), default=clause_start)
+    return sentence[max(preceding, clause_start):item[0]][-CONTEXT_CHARS:]
 
 
 def clause_of(sentence: str, span: Span) -> Span:

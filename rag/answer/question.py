@@ -38,32 +38,43 @@ UNIT_GROUPS: dict[str, tuple[str, ...]] = {
     "years": ("年",),
     "hours": ("小时", "分钟"),
     "area": ("平方米", "亩", "公顷", "平方公里"),
+    "equipment": ("台", "套", "辆", "部", "个"),
+    "team": ("支", "队", "个"),
 }
-_MONEY_WORDS = ("钱", "金额", "资金", "经费", "工钱", "报酬", "赔偿", "费用", "罚款", "投入", "补贴", "工资", "款")
+_MONEY_WORDS = ("钱", "金额", "资金", "经费", "工钱", "报酬", "赔偿", "费用", "罚款", "投入", "补贴", "工资", "款",
+                "损失")
 _PERCENT_WORDS = ("率", "比例", "占比", "比重", "百分之", "占多少")
 _PERIOD_WORDS = ("多久", "多长时间", "期限", "时限", "几天", "几日", "多少天", "多少日", "几个月", "多少个月",
                  "几年", "多少年")
 _ALL_UNITS = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len, reverse=True)
-_QUANTITY = re.compile(rf"(?:多少|几|多大)({'|'.join(map(re.escape, _ALL_UNITS))})?")
+_QUANTITY = re.compile(rf"(?:多少|几|多大|多高)({'|'.join(map(re.escape, _ALL_UNITS))})?")
 _DATE = re.compile(r"哪一年|哪年|哪一天|哪天|何时|什么时候|什么时间|几月|何年|哪个月|起施行|哪一日|生效")
 _PERSON = re.compile(r"谁|哪位|姓名|(?:局长|书记|主任|镇长|县长|市长|区长|院长|所长|负责人|主席)(?:是|叫)")
-_ENTITY = re.compile(r"哪个|哪一个|哪家|哪些|什么名字|叫什么|名称|什么平台|什么机构|什么部门|哪里|哪儿|何处|什么")
+_ENTITY = re.compile(r"哪个|哪一个|哪家|哪项|哪所|哪些|什么名字|叫什么|名称|什么平台|什么机构|什么部门|哪里|哪儿|何处"
+                     r"|什么")
 _LIST = re.compile(r"哪些|包括|有哪几|哪几")
 _YES_NO = re.compile(r"是否|有没有|能不能|可不可以|可以.{0,12}吗|合法吗|算不算|是不是|会不会|要不要|吗[？?。]?$")
 _DEFINITION = re.compile(r"什么是|是什么意思|指什么|是指|含义|定义")
 _PROCEDURE = re.compile(r"怎么|如何|怎样|流程|程序|步骤|手续")
 # Classes of names an entity question may ask for ("哪个镇" -> a name ending in 镇).
 _ENTITY_CLASSES = ("街道", "镇", "村", "区", "县", "市", "省", "部门", "单位", "机构", "机关", "平台", "窗口", "中心",
-                   "法院", "委员会", "小组", "组织", "学堂", "工程")
-_ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|什么)({'|'.join(_ENTITY_CLASSES)})")
-_ORDINAL = re.compile(r"第几")
+                   "法院", "法庭", "委员会", "小组", "组织", "学堂", "工程", "银行", "公司", "企业", "学校", "医院",
+                   "报纸", "媒体", "条例", "改革", "庭")
+_CLASS_WORDS = "|".join(_ENTITY_CLASSES)
+# The class follows the question word, a few words on ("什么指挥中心" -> 中心), or is the thing whose name
+# is asked ("行政复议庭全称是什么" -> 庭).
+_ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|哪项|哪所|什么)[\u4e00-\u9fff]{{0,4}}?({_CLASS_WORDS})"
+                           rf"|({_CLASS_WORDS})(?:的)?(?:全称|名称|名字)?(?:是什么|叫什么)")
+_ORDINAL = re.compile(r"第几|什么位置|什么名次")
+# "是哪三个年度", "哪两年", "哪几年": the answer is a list of years, not a period counted in 年.
+_YEARS = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年")
 # Nouns that name the measure, not the thing measured ("多少工钱", "多少人数"): the unit check covers them,
 # and the focus is then what the rest of the question says.
 _MEASURE_NOUNS = re.compile(r"工钱|钱|金额|数额|数量|数字|人数|天数|时间|期限|比例|份额")
 _CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|增长|减少)了?(?:多少|几)")
 _UNIT_AFTER = re.compile(rf"^(?:{'|'.join(map(re.escape, _ALL_UNITS))})")
-_WH = re.compile(r"多长时间|多久|多长|多大|多少|几|哪一年|哪年|哪个|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否"
-                 r"|有没有|能不能|吗|呢")
+_WH = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年度?|哪项|哪所|多长时间|多久|多长|多大|多高|多少|几|哪一年|哪年|哪个"
+                 r"|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否|有没有|能不能|吗|呢")
 _NOT_FOCUS = re.compile(r"[\W_\d]+|是|有|了|的|在|共|一共|总共|全年|今年|去年|分别|请问|一下|年度|年")
 
 
@@ -87,6 +98,7 @@ class Asked:
     counted: bool = False  # the focus follows the question word (多少家律师事务所): its head noun must match
     years: frozenset[str] = frozenset()
     part: str = ""  # the part of a whole that is counted ("其中刑事案件有几宗" -> 刑事案件): the total does not answer
+    unit: str = ""  # the measure word the question itself uses ("多少件" -> 件): a number in it fits best
 
     @property
     def wants_item(self) -> bool:
@@ -102,10 +114,12 @@ def analyse(question: str) -> Asked:
     entity_class = ""
     if kind == "entity":
         match = _ENTITY_CLASS.search(text)
-        entity_class = match.group(1) if match else ""
+        entity_class = (match.group(1) or match.group(2)) if match else ""
     # A share (占多少) or a rank (排第几) is of the whole by nature; only a count can be of a part.
     part = _part(text) if kind == "quantity" and "%" not in units and units != ("ordinal",) else ""
-    return Asked(kind, units, entity_class, part or focus, counted and not part, asked_years, part)
+    quantity = _QUANTITY.search(text) if kind == "quantity" else None
+    unit = (quantity.group(1) or "") if quantity else ""
+    return Asked(kind, units, entity_class, part or focus, counted and not part, asked_years, part, unit)
 
 
 def _part(text: str) -> str:
@@ -116,6 +130,8 @@ def _part(text: str) -> str:
 def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
     if _DEFINITION.search(text):
         return "definition", ()
+    if _YEARS.search(text):
+        return "date", ()
     if _asks_period(text):
         return "period", _period_units(text)
     if _ORDINAL.search(text):
@@ -187,6 +203,8 @@ def _focus(text: str) -> tuple[str, bool]:
         return after, True
     before = _clean_focus(clause[: wh.start()])
     tail = _clean_focus(clause[: wh.start()].split("的")[-1])
+    if len(before) < 2 and clause is not clauses[0] and clause in clauses:  # "……优秀，是哪三个年度？"
+        return _clean_focus(clauses[clauses.index(clause) - 1]), False
     return (tail if len(tail) >= 2 else before), False
 
 
