@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rag.answer.candidates import Candidate, focus_window, own_clause
-from rag.answer.items import item_context
 from rag.answer.evidence import EvidenceScorer, scope_text
+from rag.answer.items import item_context
 from rag.answer.question import Asked
 from rag.types import DocMeta, Hit
 
