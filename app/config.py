@@ -97,4 +97,4 @@ class Settings(BaseModel):
             return cls.model_validate(fields)
         except ValidationError as exc:
             problems = "; ".join(f"LAWQA_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-            raise InputError(f"bad setting in the environment: {problems}") from exc
+            raise InputError(f"环境变量设置有误：{problems}") from exc

@@ -311,5 +311,5 @@ def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:
         collections[name], docs = load_collection(settings, name, locked)
         documents.update((d.doc_id, d) for d in docs)
     if not collections:
-        raise IndexStateError(f"no index under {settings.index_root}; build it with 'lawqa index'")
+        raise IndexStateError(f"{settings.index_root} 下没有索引，请先运行 lawqa index")
     return Engine(settings, collections, documents, locked)

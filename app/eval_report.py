@@ -19,7 +19,7 @@ _COLUMNS = ("recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "abstain_
 def evaluate(engine: Engine, path: Path, modes: list[str], top_k: int, collections: list[str] | None = None) -> Results:
     unknown = [m for m in modes if m not in SEARCH_MODES]
     if unknown:
-        raise InputError(f"unknown mode(s) {', '.join(unknown)}; choose from {', '.join(SEARCH_MODES)}")
+        raise InputError(f"未知的检索方式：{'、'.join(unknown)}，可选：{'、'.join(SEARCH_MODES)}")
     questions = load_questions(path)
     results: Results = {}
     for mode in dict.fromkeys([*modes, engine.settings.mode]):

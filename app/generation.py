@@ -69,7 +69,7 @@ def load_generation(settings: Settings) -> Generation:
         generator = OpenAIChatGenerator(settings.llm_base_url, settings.llm_model, api_key=settings.llm_api_key,
                                         timeout=settings.llm_timeout, temperature=settings.llm_temperature)
     except ValueError as exc:
-        raise InputError(f"bad setting in the environment: {exc}") from exc
+        raise InputError(f"环境变量设置有误：{exc}") from exc
     return Generation(generator, settings.generate)
 
 

@@ -105,9 +105,9 @@ def load_faiss_store(directory: Path, dim: int, plan: AnnPlan = AnnPlan()) -> Fa
     try:
         index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC)
     except RuntimeError as exc:
-        raise IndexStateError(f"{path} is unreadable ({exc}); rebuild with 'lawqa index'") from exc
+        raise IndexStateError(f"{path} 无法读取（{exc}），请运行 lawqa index 重建") from exc
     if index.d != dim:
-        raise IndexStateError(f"{path} has dimension {index.d}, the model gives {dim}; run 'lawqa index'")
+        raise IndexStateError(f"{path} 的向量维度是 {index.d}，当前模型是 {dim}，请运行 lawqa index 重建")
     store = FaissStore(dim, index, plan)
     store.set_nprobe(plan.nprobe)  # the setting in force, not the one at build time
     return store

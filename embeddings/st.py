@@ -36,13 +36,13 @@ class SentenceTransformerEncoder:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise InputError(
-                "sentence-transformers is not installed; run: .venv/bin/pip install torch==2.13.0 "
+                "未安装 sentence-transformers，请运行：.venv/bin/pip install torch==2.13.0 "
                 "'lawqa[st]'"
             ) from exc
         try:
             self._model = SentenceTransformer(model, device=device)
         except (OSError, ValueError) as exc:
-            raise InputError(f"cannot load sentence-transformers model {model!r}: {exc}") from exc
+            raise InputError(f"无法加载 sentence-transformers 模型 {model!r}：{exc}") from exc
         self.name = f"st:{model}"
         loaded = self._model  # sentence-transformers 6 renamed the dimension getter
         dimension = getattr(loaded, "get_embedding_dimension", None) or loaded.get_sentence_embedding_dimension

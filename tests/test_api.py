@@ -254,7 +254,7 @@ def test_healthz_reports_the_loaded_and_the_on_disk_index(client: TestClient, se
 def test_error_messages_show_no_server_paths() -> None:
     from app.routes.errors import public_message
 
-    raw = ("/srv/lawqa/var/index/seeds/vectors.faiss is unreadable (Error in faiss::FileIOReader::FileIOReader "
-           "at /project/faiss/faiss/impl/io.cpp:68: Error: could not open /srv/lawqa/var/index/seeds/vectors.faiss)")
+    raw = ("/srv/lawqa/var/index/seeds/vectors.faiss 无法读取（Error in faiss::FileIOReader::FileIOReader "
+           "at /project/faiss/faiss/impl/io.cpp:68: Error: could not open /srv/lawqa/var/index/seeds/vectors.faiss）")
     cleaned = public_message(raw)
-    assert "/srv" not in cleaned and "io.cpp" not in cleaned and "vectors.faiss is unreadable" in cleaned
+    assert "/srv" not in cleaned and "io.cpp" not in cleaned and "vectors.faiss 无法读取" in cleaned

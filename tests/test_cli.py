@@ -48,7 +48,7 @@ def test_index_then_ask_search_and_json(seed_engine: Engine, seed_settings: Sett
     (("ask", "   "), "问题不能为空"),
     (("ask", "问" * 2001), "问题过长"),
     (("search", "行政复议", "--top-k", "0"), "top_k"),
-    (("eval", "missing.jsonl"), "no such question file"),
+    (("eval", "missing.jsonl"), "问题文件不存在"),
     (("search", "行政复议", "--collection", "nope"), "未知的资料库"),
 ])
 def test_bad_input_gives_one_line_and_exit_1(seed_engine: Engine, seed_settings: Settings,

@@ -34,11 +34,11 @@ def test_sentence_transformers_backend_loads_a_model_folder(monkeypatch: pytest.
 
 
 def test_unknown_encoder_and_missing_model_are_clear(monkeypatch: pytest.MonkeyPatch) -> None:
-    with pytest.raises(InputError, match="unknown encoder"):
+    with pytest.raises(InputError, match="未知的向量模型"):
         load_encoder("bert")
     pytest.importorskip("sentence_transformers")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(InputError, match="cannot load sentence-transformers model"):
+    with pytest.raises(InputError, match="无法加载 sentence-transformers 模型"):
         load_encoder("st:/nonexistent/model-folder")
 
 
@@ -48,5 +48,5 @@ def test_faiss_store_round_trip_and_dimension_check(tmp_path: Path) -> None:
     store.save(tmp_path)
     scores, ids = load_faiss_store(tmp_path, 4).search(np.eye(4, dtype=np.float32)[2:3], 2)
     assert ids[0, 0] == 2 and scores[0, 0] == pytest.approx(1.0)
-    with pytest.raises(IndexStateError, match="dimension 4"):
+    with pytest.raises(IndexStateError, match="向量维度是 4"):
         load_faiss_store(tmp_path, 384)

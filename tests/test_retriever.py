@@ -50,7 +50,7 @@ def test_every_mode_ranks_and_records_its_evidence(retriever: Retriever) -> None
 def test_document_filter_and_unknown_mode(retriever: Retriever) -> None:
     hits = retriever.search("行政复议", doc_ids=["hs"])
     assert {h.chunk.doc_id for h in hits} == {"hs"}
-    with pytest.raises(InputError, match="unknown mode"):
+    with pytest.raises(InputError, match="未知的检索方式"):
         retriever.search("行政复议", mode="magic")  # type: ignore[arg-type]
 
 

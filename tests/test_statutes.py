@@ -126,18 +126,18 @@ def test_gb18030_file_is_decoded(tmp_path: Path) -> None:
 
 
 def test_errors_name_the_file_and_the_fix(tmp_path: Path) -> None:
-    with pytest.raises(DocumentError, match=r"空\.md is empty; fill it or remove it"):
+    with pytest.raises(DocumentError, match=r"空\.md 是空的，请补全内容或从资料库中移除"):
         parse_statute(_write(tmp_path, " \n", "空.md"), root=None, index=None, collection="x")
-    with pytest.raises(DocumentError, match=r"决定\.md has no article .*leave it out"):
+    with pytest.raises(DocumentError, match=r"决定\.md 没有条文.*不收录"):
         parse_statute(_write(tmp_path, "# 决定\n\n一、不用条文编号。\n", "决定.md"), root=None, index=None,
                       collection="x")
     bad = tmp_path / "坏.md"
     bad.write_bytes(b"\xff\xfe\x00\x81")
-    with pytest.raises(DocumentError, match=r"坏\.md is neither UTF-8 nor GB18030; re-save it as UTF-8"):
+    with pytest.raises(DocumentError, match=r"坏\.md 既不是 UTF-8 也不是 GB18030 编码，请另存为 UTF-8"):
         parse_statute(bad, root=None, index=None, collection="x")
-    with pytest.raises(DocumentError, match=r"is not under .*pass the folder that holds it as root"):
+    with pytest.raises(DocumentError, match=r"不在 .* 之下，请把包含它的文件夹作为根目录"):
         parse_statute(_write(tmp_path, MINI), root=tmp_path / "elsewhere", index=None, collection="x")
-    with pytest.raises(DocumentError, match=r"cannot read statute .*check the path"):
+    with pytest.raises(DocumentError, match=r"无法读取法律文件 .*请检查路径"):
         parse_statute(tmp_path / "missing.md", root=None, index=None, collection="x")
 
 
@@ -261,5 +261,5 @@ def test_offsets_point_into_real_files(rel: str, law_index: dict[str, LawIndexEn
 
 @needs_laws
 def test_amendment_without_articles_is_refused(law_index: dict[str, LawIndexEntry]) -> None:
-    with pytest.raises(DocumentError, match=r"刑法修正案（十一）\.md has no article"):
+    with pytest.raises(DocumentError, match=r"刑法修正案（十一）\.md 没有条文"):
         _parse_real("刑法/刑法修正案（十一）.md", law_index)

@@ -51,7 +51,7 @@ def test_fold_is_the_scoring_rule() -> None:
 
 def test_broken_catalog_says_where(tmp_path: Path) -> None:
     (tmp_path / "catalog.json").write_text('{"documents": {"a.txt": {"titel": "x"}}}', encoding="utf-8")
-    with pytest.raises(DocumentError, match="not a valid catalog"):
+    with pytest.raises(DocumentError, match="不是有效的文档目录"):
         load_catalog(tmp_path)
 
 

@@ -55,7 +55,7 @@ SPAN_TYPES = ("number", "date", "entity")  # question types whose answer is one 
 
 def load_questions(path: Path) -> list[Question]:
     if not path.exists():
-        raise InputError(f"{path}: no such question file")
+        raise InputError(f"{path}：问题文件不存在")
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -65,9 +65,9 @@ def load_questions(path: Path) -> list[Question]:
             questions.append(Question(row["id"], row["question"], row.get("answer", ""),
                                       row.get("evidence", ""), row.get("type", "")))
         except (ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{path}:{number}: not a question record ({exc}); see tests/data/dev.jsonl") from exc
+            raise InputError(f"{path}:{number}：不是问题记录（{exc}），格式见 tests/data/dev.jsonl") from exc
     if not questions:
-        raise InputError(f"{path}: no questions in file")
+        raise InputError(f"{path}：文件中没有问题")
     return questions
 
 

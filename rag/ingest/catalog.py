@@ -26,7 +26,7 @@ def load_catalog(directory: Path) -> dict[str, DocMeta]:
         entries = json.loads(path.read_text(encoding="utf-8"))["documents"]
         return {name: DocMeta(**fields) for name, fields in entries.items()}
     except (ValueError, KeyError, TypeError) as exc:
-        raise DocumentError(f"{path}: not a valid catalog ({exc}); see README 'Adding documents'") from exc
+        raise DocumentError(f"{path}：不是有效的文档目录（{exc}），格式见 README 的 Adding documents 一节") from exc
 
 
 def place_names(place: str) -> list[str]:

@@ -45,11 +45,11 @@ def discover(paths: Sequence[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
+            raise InputError(f"{path}：文件或文件夹不存在")
         found = sorted(p for p in path.rglob("*") if p.suffix.lower() in SOURCE_SUFFIXES) if path.is_dir() else [path]
         files.extend(p for p in found if p.is_file() and not _is_housekeeping(p))
     if not files:
-        raise InputError(f"no {' / '.join(SOURCE_SUFFIXES)} files under {', '.join(map(str, paths))}")
+        raise InputError(f"{'、'.join(map(str, paths))} 下没有可收录的文件（支持 {' / '.join(SOURCE_SUFFIXES)}）")
     return files
 
 
@@ -96,7 +96,7 @@ class _Loader:
             document, chunks = load_report(path, doc_id=self._unique_id(path), meta=catalog.get(path.name),
                                            collection=self.collection, max_chars=self.max_chars)
         if document.doc_id in self._seen and is_statute(path):
-            raise DocumentError(f"{path}: duplicate document id {document.doc_id}")
+            raise DocumentError(f"{path}：文档编号 {document.doc_id} 重复")
         self._seen.add(document.doc_id)
         return document, chunks
 

@@ -76,8 +76,7 @@ def _read_rows(path: Path) -> Iterable[dict[str, object]]:
         lines = path.read_text(encoding="utf-8").splitlines()
         return [json.loads(line) for line in lines if line.strip()]
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        fix = "restore it from the LawRefBook copy"
-        raise DocumentError(f"cannot read law index {path}: {exc}; {fix}") from exc
+        raise DocumentError(f"无法读取法律目录 {path} （{exc}），请从 LawRefBook 原件恢复该文件") from exc
 
 
 def _match(rel: str, candidates: list[LawIndexEntry]) -> LawIndexEntry | None:

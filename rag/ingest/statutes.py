@@ -88,16 +88,16 @@ def _read(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise DocumentError(f"cannot read statute {path}: {exc.strerror}; check the path") from exc
+        raise DocumentError(f"无法读取法律文件 {path} （{exc.strerror}），请检查路径") from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if not text.strip():
-            raise DocumentError(f"statute file {path} is empty; fill it or remove it from the collection")
+            raise DocumentError(f"法律文件 {path} 是空的，请补全内容或从资料库中移除")
         return text
-    raise DocumentError(f"statute file {path} is neither UTF-8 nor GB18030; re-save it as UTF-8")
+    raise DocumentError(f"法律文件 {path} 既不是 UTF-8 也不是 GB18030 编码，请另存为 UTF-8")
 
 
 def _relative(path: Path, root: Path | None) -> str:
@@ -106,8 +106,7 @@ def _relative(path: Path, root: Path | None) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
-        fix = "pass the folder that holds it as root"
-        raise DocumentError(f"statute file {path} is not under {root}; {fix}") from None
+        raise DocumentError(f"法律文件 {path} 不在 {root} 之下，请把包含它的文件夹作为根目录") from None
 
 
 def _doc_id(rel: str) -> str:
@@ -157,6 +156,6 @@ def parse_statute(
     chunks = _chunks(doc, article_blocks(lines, header), split_over)
     if not chunks:
         raise DocumentError(
-            f"statute file {path} has no article (no line starting 第X条); "
-            "it is not a statute in article form: index it as a report or leave it out")
+            f"法律文件 {path} 没有条文（没有以“第X条”开头的行），不是按条文编排的法律；"
+            "请作为报告收录，或不收录")
     return doc, chunks

@@ -93,7 +93,7 @@ class Retriever:
         the versions in force that day, and an old version ranks as the law it then was.
         """
         if mode not in SEARCH_MODES:
-            raise InputError(f"unknown mode {mode!r}; choose one of {', '.join(SEARCH_MODES)}")
+            raise InputError(f"未知的检索方式 {mode!r}，可选：{'、'.join(SEARCH_MODES)}")
         query = prepare_query(query)
         lifted = 0.0 if penalise_superseded else self.weights.superseded * self.superseded
         if self.ranker is not None and mode == "hybrid":
