@@ -21,11 +21,11 @@ import numpy as np
 from app.engine import Engine
 from app.learned import POLICY_PATH
 from rag.answer.candidates import rank_sentences
-from rag.answer.compose import PART_SHARE, AnswerOptions, AnswerPolicy
+from rag.answer.compose import PART_SHARE, STATUTE_FEATURE, AnswerOptions, AnswerPolicy
 from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import candidate_rows
 from rag.answer.question import analyse
-from rag.evaluation.learning import Learned, Outcome, Rates, Sample, learn, rates
+from rag.evaluation.learning import Learned, Outcome, Rates, Sample, learn, learn_statute_gate, rates
 from rag.evaluation.scoring import Question, load_questions
 from rag.text.normalize import fold
 from rag.types import Hit
@@ -72,7 +72,14 @@ def _trial(engine: Engine, q: Question, collections: list[str] | None) -> Trial:
 
 
 def policy_of(learned: Learned) -> AnswerPolicy:
-    return AnswerPolicy(TOPIC_CONFIDENCE, learned.focus, learned.ranker, learned.gate, learned.threshold)
+    return AnswerPolicy(TOPIC_CONFIDENCE, learned.focus, learned.ranker, learned.gate, learned.threshold,
+                        learned.statute_gate, learned.statute_threshold)
+
+
+def learn_both(reports: list[Sample], statutes: list[Sample], max_wrong: float, statute_max_wrong: float) -> Learned:
+    """The report model, then the statute gate beside it (when there are statute questions)."""
+    learned = learn(reports, max_wrong)
+    return learn_statute_gate(statutes, learned, statute_max_wrong, STATUTE_FEATURE) if statutes else learned
 
 
 def answered(engine: Engine, trial: Trial, policy: AnswerPolicy) -> Outcome:
@@ -82,36 +89,52 @@ def answered(engine: Engine, trial: Trial, policy: AnswerPolicy) -> Outcome:
     return Outcome(answer.abstained, q.answerable and not answer.abstained and fold(q.answer) in fold(answer.text))
 
 
-def cross_validate(engine: Engine, found: list[Trial], folds: int, max_wrong: float) -> tuple[Rates, list[Learned]]:
+def cross_validate(engine: Engine, found: list[Trial], statutes: list[Trial], folds: int, max_wrong: float,
+                   statute_max_wrong: float) -> tuple[Rates, Rates, list[Learned]]:
+    """Held-out rates on the report questions and on the statute questions, and each fold's model."""
     outcomes: dict[str, Outcome] = {}
     chosen = []
     for k in range(folds):
-        train = [t.sample for t in found if fold_of(t.question.id, folds) != k]
-        learned = learn(train, max_wrong)
+        def train(trials: list[Trial], k: int = k) -> list[Sample]:
+            return [t.sample for t in trials if fold_of(t.question.id, folds) != k]
+
+        learned = learn_both(train(found), train(statutes), max_wrong, statute_max_wrong)
         chosen.append(learned)
-        for t in found:
+        for t in found + statutes:
             if fold_of(t.question.id, folds) == k:
                 outcomes[t.question.id] = answered(engine, t, policy_of(learned))
-    samples = [t.sample for t in found]
-    return rates(samples, [outcomes[t.question.id] for t in found]), chosen
+
+    def held_out(trials: list[Trial]) -> Rates:
+        return rates([t.sample for t in trials], [outcomes[t.question.id] for t in trials])
+
+    return held_out(found), held_out(statutes), chosen
 
 
 def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, *, folds: int, max_wrong: float,
-              write: bool) -> dict[str, object]:
+              write: bool, statute_files: list[Path] | None = None, statute_max_wrong: float = 0.10,
+              ) -> dict[str, object]:
+    """`statute_files` are lay questions over the laws, searched as the service searches (every collection)."""
     found = trials(engine, files, collections)
-    held_out, per_fold = cross_validate(engine, found, folds, max_wrong)
-    final = learn([t.sample for t in found], max_wrong)
+    statutes = trials(engine, statute_files, None) if statute_files else []
+    held_out, held_out_statutes, per_fold = cross_validate(engine, found, statutes, folds, max_wrong,
+                                                           statute_max_wrong)
+    final = learn_both([t.sample for t in found], [t.sample for t in statutes], max_wrong, statute_max_wrong)
     in_sample = rates([t.sample for t in found], [answered(engine, t, policy_of(final)) for t in found])
     report: dict[str, object] = {
         "policy": asdict(policy_of(final)),
         "features": list(FEATURE_NAMES),
         "cross_validated": asdict(held_out),
+        "cross_validated_statutes": asdict(held_out_statutes) if statutes else None,
+        "statute_questions": [p.name for p in statute_files or []],
         "in_sample": asdict(in_sample),
-        "per_fold": [{"threshold": p.threshold, "focus": p.focus} for p in per_fold],
+        "per_fold": [{"threshold": p.threshold, "focus": p.focus, "statute_threshold": p.statute_threshold}
+                     for p in per_fold],
         "method": f"{folds}-fold cross-validation by question id over {', '.join(p.name for p in files)}; "
                   f"per fold, logistic weights over the candidate sentences of the training folds, then the "
                   f"threshold and focus floor abstaining on most unanswerable training questions with at most "
-                  f"{max_wrong:.0%} wrong abstentions; held-out figures from the real answer step",
+                  f"{max_wrong:.0%} wrong abstentions; a statute gate likewise on the statute questions "
+                  f"(at most {statute_max_wrong:.0%}), searched over every collection; held-out figures from "
+                  f"the real answer step",
         "collections": collections or list(engine.collections),
         "date": date.today().isoformat(),
     }

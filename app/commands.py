@@ -146,19 +146,24 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 CALIBRATION_FILES = ("dev.jsonl", "calibration.jsonl", "seeds_questions.jsonl")
+STATUTE_CALIBRATION_FILE = "laws_citizen.jsonl"  # lay questions over the national laws
 
 
 def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     from app.calibrate import calibrate
     from app.engine import load_engine
+    from app.learned import LAW_MODEL_COLLECTION
 
     engine = load_engine(settings)
     data = Path("tests/data")
     files = [Path(p) for p in args.questions] or [data / name for name in CALIBRATION_FILES if (data / name).exists()]
     if not files:
         raise InputError("没有找到问题文件；请指定 JSONL 问题文件（格式见 tests/data/dev.jsonl）")
+    statute_files = [Path(p) for p in args.statute_questions or []]
+    if args.statute_questions is None and LAW_MODEL_COLLECTION in engine.collections:
+        statute_files = [p for p in [data / STATUTE_CALIBRATION_FILE] if p.exists()]
     report = calibrate(engine, files, args.collections, folds=args.folds, max_wrong=args.max_wrong,
-                       write=not args.dry_run)
+                       write=not args.dry_run, statute_files=statute_files, statute_max_wrong=args.statute_max_wrong)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 

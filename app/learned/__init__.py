@@ -26,9 +26,11 @@ def learned_policy() -> AnswerPolicy:
     try:
         data = json.loads(POLICY_PATH.read_text(encoding="utf-8"))
         policy = data["policy"]
-        ranker, gate = (tuple(float(w) for w in policy.get(name, ())) for name in ("ranker", "gate"))
-        check_weights(ranker + gate, data.get("features", ()))
-        return AnswerPolicy(policy["confidence"], policy["focus"], ranker, gate, float(policy.get("threshold", 0.5)))
+        ranker, gate, statute_gate = (tuple(float(w) for w in policy.get(name) or ())
+                                      for name in ("ranker", "gate", "statute_gate"))
+        check_weights(ranker + gate + statute_gate, data.get("features", ()))
+        return AnswerPolicy(policy["confidence"], policy["focus"], ranker, gate, float(policy.get("threshold", 0.5)),
+                            statute_gate, float(policy.get("statute_threshold", 0.5)))
     except (OSError, ValueError, KeyError, TypeError):
         return AnswerPolicy()
 

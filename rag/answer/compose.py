@@ -25,12 +25,14 @@ from dataclasses import dataclass
 from rag import texts
 from rag.answer.candidates import Candidate, rank_sentences
 from rag.answer.evidence import Evidence, EvidenceScorer
+from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import probability, rescore
 from rag.answer.question import Asked, analyse
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
 WHOLE_ARTICLE_CHARS = 400
 PART_SHARE = 0.5  # of the asked part that the item's clause must name
+STATUTE_FEATURE = FEATURE_NAMES.index("statute")
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class AnswerPolicy:
     ranker: tuple[float, ...] = ()
     gate: tuple[float, ...] = ()
     threshold: float = 0.5
+    # Statute articles answer lay questions in other words than reports answer theirs: their own gate,
+    # learned on statute questions, decides when the best sentence is from a statute.
+    statute_gate: tuple[float, ...] = ()
+    statute_threshold: float = 0.5
 
 
 def compose_answer(
@@ -101,6 +107,8 @@ def compose_answer(
 
 def trusted(best: Candidate, evidence: Evidence, policy: AnswerPolicy) -> bool:
     """Whether the best answering sentence is good enough to answer with, rather than abstain."""
+    if policy.statute_gate and best.features and best.features[STATUTE_FEATURE] == 1.0:
+        return probability(policy.statute_gate, best.features) >= policy.statute_threshold
     if policy.gate:
         return probability(policy.gate, best.features) >= policy.threshold
     return evidence.confidence >= policy.confidence

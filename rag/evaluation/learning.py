@@ -12,7 +12,7 @@ most `max_wrong` of the answerable ones.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -45,6 +45,8 @@ class Learned:
     gate: tuple[float, ...]
     threshold: float
     focus: float
+    statute_gate: tuple[float, ...] = ()
+    statute_threshold: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,39 @@ def learn(samples: Sequence[Sample], max_wrong: float) -> Learned:
 
     model, threshold = max(((m, t) for m in models for t in THRESHOLDS), key=key)
     return Learned(_rounded(model.ranker), _rounded(model.gate), threshold, model.focus)
+
+
+def learn_statute_gate(samples: Sequence[Sample], learned: Learned, max_wrong: float,
+                       statute_column: int) -> Learned:
+    """A gate of its own for questions whose best sentence is from a statute, on statute questions.
+
+    The ranker and focus floor stay those learned on the reports; the statute gate is fitted on
+    the statute questions whose best candidate is an article, and its threshold chosen as for the
+    reports: the most abstention on unanswerable questions with at most `max_wrong` wrong ones.
+    """
+    ranker = np.array(learned.ranker)
+
+    def from_statute(s: Sample) -> bool:
+        i = best(s, ranker, learned.focus)
+        return i is not None and s.features[i, statute_column] == 1.0
+
+    statute = [s for s in samples if from_statute(s)]
+    if not statute:
+        return learned
+    gate = fit_gate(statute, ranker, learned.focus)
+    report = Model(ranker, np.array(learned.gate), learned.focus)
+    mixed = Model(ranker, gate, learned.focus)
+
+    def decided(s: Sample, threshold: float) -> Outcome:
+        return outcome(s, mixed, threshold) if from_statute(s) else outcome(s, report, learned.threshold)
+
+    def key(threshold: float) -> tuple[bool, float, float]:
+        r = rates(samples, [decided(s, threshold) for s in samples])
+        feasible = r.abstain_answerable <= max_wrong
+        return feasible, r.abstain_unanswerable if feasible else -r.abstain_answerable, r.answer_accuracy
+
+    threshold = max(THRESHOLDS, key=key)
+    return replace(learned, statute_gate=_rounded(gate), statute_threshold=threshold)
 
 
 def _rounded(weights: FloatArray) -> tuple[float, ...]:
