@@ -83,7 +83,8 @@ def compose_answer(
     found = rank_sentences(question, asked, read, metas, scorer, places)
     if policy.ranker:
         found = rescore(found, question, asked, read, metas, scorer, policy.ranker)
-    answering = [c for c in found.candidates if answers(c, asked, policy)]
+    answering = [c for c in found.candidates if answers(c, asked, policy)
+                 and not _silent_article(c, read, found.focus, asked, scorer)]
     evidence = _evidence(question, shown, answering or found.candidates, metas, scorer)
     if answering and trusted(answering[0], evidence, policy):
         chosen = _choose(answering, options)
@@ -105,9 +106,21 @@ def compose_answer(
     return _answer(question, shown, metas, [], texts.NOT_FOUND, True, mode, evidence)
 
 
+def _silent_article(candidate: Candidate, read: list[Hit], focus: str, asked: Asked, scorer: EvidenceScorer) -> bool:
+    """An article that names nothing of the asked thing anywhere ("提前三十日" for 几个月拘役) does not answer
+    an item question, however near its topic: the statute gate trusts lay words, not silence."""
+    if not (asked.wants_item and focus and _from_statute(candidate)):
+        return False
+    return scorer.coverage(focus, read[candidate.hit_index].chunk.text) <= 0
+
+
+def _from_statute(candidate: Candidate) -> bool:
+    return bool(candidate.features) and candidate.features[STATUTE_FEATURE] == 1.0
+
+
 def trusted(best: Candidate, evidence: Evidence, policy: AnswerPolicy) -> bool:
     """Whether the best answering sentence is good enough to answer with, rather than abstain."""
-    if policy.statute_gate and best.features and best.features[STATUTE_FEATURE] == 1.0:
+    if policy.statute_gate and _from_statute(best):
         return probability(policy.statute_gate, best.features) >= policy.statute_threshold
     if policy.gate:
         return probability(policy.gate, best.features) >= policy.threshold

@@ -22,6 +22,7 @@ FloatArray = npt.NDArray[np.float64]
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.05))
 FOCUS_FLOORS = (0.0, 0.1, 0.2, 0.3)
 L2 = 1.0
+STATUTE_L2 = 1.0
 KEEP_RATIO = 0.6  # as AnswerOptions.keep_ratio: further sentences must score this share of the best one
 MAX_SENTENCES = 3
 
@@ -88,7 +89,7 @@ def best(sample: Sample, ranker: FloatArray, focus: float) -> int | None:
     return int(np.argmax(scores))
 
 
-def fit_gate(samples: Sequence[Sample], ranker: FloatArray, focus: float) -> FloatArray:
+def fit_gate(samples: Sequence[Sample], ranker: FloatArray, focus: float, l2: float = L2) -> FloatArray:
     """Whether to answer at all: the best candidate's features, answered-right questions against unanswerable
     ones (an answerable question whose best candidate is wrong teaches nothing either way)."""
     rows, labels = [], []
@@ -100,7 +101,7 @@ def fit_gate(samples: Sequence[Sample], ranker: FloatArray, focus: float) -> Flo
         labels.append(float(s.answerable))
     if not rows or len(set(labels)) < 2:
         return np.zeros(samples[0].features.shape[1])
-    return fit_logistic(np.vstack(rows), np.array(labels))
+    return fit_logistic(np.vstack(rows), np.array(labels), l2)
 
 
 def outcome(sample: Sample, model: Model, threshold: float) -> Outcome:
@@ -176,7 +177,7 @@ def learn_statute_gate(samples: Sequence[Sample], learned: Learned, max_wrong: f
     statute = [s for s in samples if from_statute(s)]
     if not statute:
         return learned
-    gate = fit_gate(statute, ranker, learned.focus)
+    gate = fit_gate(statute, ranker, learned.focus, l2=STATUTE_L2)
     report = Model(ranker, np.array(learned.gate), learned.focus)
     mixed = Model(ranker, gate, learned.focus)
 
@@ -184,9 +185,12 @@ def learn_statute_gate(samples: Sequence[Sample], learned: Learned, max_wrong: f
         return outcome(s, mixed, threshold) if from_statute(s) else outcome(s, report, learned.threshold)
 
     def key(threshold: float) -> tuple[bool, float, float]:
+        # Where no threshold keeps within the budget (retrieval misses some articles, and abstaining there
+        # is counted as wrong), the one answering most questions right, then abstaining most on the rest.
         r = rates(samples, [decided(s, threshold) for s in samples])
-        feasible = r.abstain_answerable <= max_wrong
-        return feasible, r.abstain_unanswerable if feasible else -r.abstain_answerable, r.answer_accuracy
+        if r.abstain_answerable <= max_wrong:
+            return True, r.abstain_unanswerable, r.answer_accuracy
+        return False, r.answer_accuracy, r.abstain_unanswerable
 
     threshold = max(THRESHOLDS, key=key)
     return replace(learned, statute_gate=_rounded(gate), statute_threshold=threshold)
