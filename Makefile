@@ -40,7 +40,8 @@ index: install
 run: index
 	$(BIN)/lawqa serve --host $(HOST) --port $(PORT)
 
-test: install-dev browser
+# The index too: the tests of the shipped service (seeds + national laws) run against it.
+test: install-dev browser index
 	$(BIN)/python -m pytest -q
 
 lint: install-dev
