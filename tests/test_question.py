@@ -194,3 +194,14 @@ def test_a_name_the_question_already_gives_is_not_the_answer() -> None:
     sentence = "青禾镇禾韵法治文化小镇获评省首批“法治文化特色小镇”。"
     result = answer("以禾韵命名的法治文化小镇在哪个镇？", sentence)
     assert [sentence[a:b] for a, b in result.citations[0].spans] == ["青禾镇"]
+
+
+def test_a_name_answers_for_the_title_the_question_names() -> None:
+    sentence = "县委书记、县委依法治县委员会主任赵明，县司法局局长钱进，出席会议。"
+    assert item_texts("青禾县司法局局长叫什么名字？", sentence) == ["钱进"]
+    assert item_texts("谁出席了会议？", sentence) == ["赵明", "钱进"]
+
+
+def test_a_period_asked_in_days_is_not_answered_in_minutes() -> None:
+    sentence = "推出“5分钟办结窗口”，非现场执法案件平均3个工作日办结。"
+    assert item_texts("非现场执法案件平均多少天能办结？", sentence) == ["3个工作日"]

@@ -31,8 +31,10 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
              "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
              "区欧阮甘容伍麦霍关温古")
 _TITLES = "书记|局长|主任|镇长|县长|市长|区长|部长|厅长|院长|庭长|所长|会长|主席|同志"
-_PERSON = re.compile(rf"(?:{_TITLES})(?:由|是|为)?([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})"
-                     rf"|([{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=同志|局长|书记|主任)")
+# A given name of one character where 同志 or a stop follows it ("主任赵明，"), else of two.
+_NAME = rf"[{_SURNAMES}](?:[\u4e00-\u9fff](?=同志|先生|女士|[，,、。；;：:（(\s]|$)|[\u4e00-\u9fff]{{1,2}})"
+_PERSON = re.compile(rf"(?P<title>{_TITLES})(?:由|是|为)?(?P<name>{_NAME})"
+                     rf"|(?P<named>[{_SURNAMES}][\u4e00-\u9fff]{{1,2}})(?=(?P<after>同志|局长|书记|主任))")
 _QUOTED = re.compile(r"[“「《\"][^”」》\"]{2,30}[”」》\"]")
 _CLAUSE_END = "，,；;。！？!?：:"
 _BODY_SUFFIXES = ("局", "部", "委", "办", "院", "中心", "所", "会", "庭", "站", "室", "队", "处", "厅", "司", "组")
@@ -75,8 +77,16 @@ _NOT_A_NAME = tuple("市县区镇省委局院部厅办会")  # "市委书记" pu
 
 
 def _people(sentence: str, asked: Asked) -> list[Span]:
-    return [m.span(1) if m.group(1) else m.span(2) for m in _PERSON.finditer(sentence)
-            if not m.group().endswith(_NOT_A_NAME)]
+    """Names next to a title; when the question names the title (局长叫什么), next to that title only:
+    "……委员会主任陈岸明" does not name the 司法局局长."""
+    asked_titles = {t for t in _TITLES.split("|") if t in asked.focus and t != "同志"}
+    found = []
+    for m in _PERSON.finditer(sentence):
+        title = m.group("title") or m.group("after")
+        if m.group().endswith(_NOT_A_NAME) or (asked_titles and title not in asked_titles):
+            continue
+        found.append(m.span("name") if m.group("name") else m.span("named"))
+    return found
 
 
 def _entities(sentence: str, asked: Asked) -> list[Span]:

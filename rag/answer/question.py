@@ -178,6 +178,8 @@ def _quantity_units(text: str, unit: str) -> tuple[str, ...]:
 
 
 def _period_units(text: str) -> tuple[str, ...]:
+    if re.search(r"(?:多少|几)(?:个)?(?:工作日|天|日)", text):  # "多少天能办结": days, never 5分钟
+        return UNIT_GROUPS["days"] + UNIT_GROUPS["months"]
     if "月" in text:
         return UNIT_GROUPS["months"] + UNIT_GROUPS["days"] + UNIT_GROUPS["years"]
     if ("年" in text and "几年" in text) or "多少年" in text:
