@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer.evidence import EvidenceScorer, scope_text
-from rag.answer.items import Span, clause_of, find_items, item_context
+from rag.answer.items import Span, clause_of, find_items, in_asked_unit, item_context
 from rag.answer.question import Asked
 from rag.ingest.catalog import place_names
 from rag.ingest.headings import classify_heading
@@ -96,7 +96,7 @@ def _best_item(question: str, sentence: str, asked: Asked, focus: str, scorer: E
         return (items[0] if items else None), 1.0
     if not items:
         return None, scorer.coverage(focus, sentence)
-    exact = [item for item in items if asked.unit not in ("", "个") and sentence[item[0]:item[1]].endswith(asked.unit)]
+    exact = [item for item in items if in_asked_unit(sentence[item[0]:item[1]], asked)]
     items = exact or items  # "多少次会": of 89件 and 118次, only 118次 is counted in 次
     head = scorer.head(focus) if asked.counted else ""
     shares = [_focus_share(focus, head, _where_named(sentence, item, asked), scorer) for item in items]
@@ -109,7 +109,9 @@ def _best_item(question: str, sentence: str, asked: Asked, focus: str, scorer: E
     return items[best], shares[best]
 
 
-UNIT_FIT = 0.6  # a number in the very measure word the question uses ("多少件" -> 559件, not 957次)
+# A number in 个 where the question counts in 个 ("几个"): other measure words are already kept to their own
+# numbers above, but 个 fits any count, so among mixed units it only tips the balance.
+UNIT_FIT = 0.6
 
 
 def _item_fit(question: str, sentence: str, item: Span, items: list[Span], asked: Asked, focus: str,

@@ -83,8 +83,9 @@ def compose_answer(
     found = rank_sentences(question, asked, read, metas, scorer, places)
     if policy.ranker:
         found = rescore(found, question, asked, read, metas, scorer, policy.ranker)
+    silent = _silent_articles(read, metas, found.focus, asked, scorer)
     answering = [c for c in found.candidates if answers(c, asked, policy)
-                 and not _silent_article(c, read, found.focus, asked, scorer)]
+                 and not (c.hit_index in silent and _from_statute(c))]
     evidence = _evidence(question, shown, answering or found.candidates, metas, scorer)
     if answering and trusted(answering[0], evidence, policy):
         chosen = _choose(answering, options)
@@ -106,12 +107,14 @@ def compose_answer(
     return _answer(question, shown, metas, [], texts.NOT_FOUND, True, mode, evidence)
 
 
-def _silent_article(candidate: Candidate, read: list[Hit], focus: str, asked: Asked, scorer: EvidenceScorer) -> bool:
-    """An article that names nothing of the asked thing anywhere ("提前三十日" for 几个月拘役) does not answer
-    an item question, however near its topic: the statute gate trusts lay words, not silence."""
-    if not (asked.wants_item and focus and _from_statute(candidate)):
-        return False
-    return scorer.coverage(focus, read[candidate.hit_index].chunk.text) <= 0
+def _silent_articles(read: list[Hit], metas: dict[str, DocMeta], focus: str, asked: Asked,
+                     scorer: EvidenceScorer) -> set[int]:
+    """The articles that name nothing of the asked thing anywhere ("提前三十日" for 几个月拘役): they do not
+    answer an item question, however near their topic; the statute gate trusts lay words, not silence."""
+    if not (asked.wants_item and focus):
+        return set()
+    return {i for i, hit in enumerate(read)
+            if metas[hit.chunk.doc_id].kind == "statute" and scorer.coverage(focus, hit.chunk.text) <= 0}
 
 
 def _from_statute(candidate: Candidate) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rag.answer.candidates import Candidate, focus_window, own_clause
 from rag.answer.evidence import EvidenceScorer, scope_text
-from rag.answer.items import item_context
+from rag.answer.items import in_asked_unit, item_context
 from rag.answer.question import Asked
 from rag.types import DocMeta, Hit
 
@@ -131,9 +131,9 @@ def _above(cosine: float | None) -> float:
 
 
 def _unit_exact(candidate: Candidate, asked: Asked) -> float:
-    if candidate.item is None or asked.unit in ("", "个"):
+    if candidate.item is None:
         return 0.0
-    return float(candidate.sentence[candidate.item[0]:candidate.item[1]].endswith(asked.unit))
+    return float(in_asked_unit(candidate.sentence[candidate.item[0]:candidate.item[1]], asked))
 
 
 def _counted_focus(candidate: Candidate, focus: str, scorer: EvidenceScorer) -> float:

@@ -31,6 +31,7 @@ _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁
              "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
              "区欧阮甘容伍麦霍关温古")
 _TITLES = "书记|局长|主任|镇长|县长|市长|区长|部长|厅长|院长|庭长|所长|会长|主席|同志"
+_ASKABLE_TITLES = tuple(t for t in _TITLES.split("|") if t != "同志")
 # A given name of one character where 同志 or a stop follows it ("主任赵明，"), else of two.
 _NAME = rf"[{_SURNAMES}](?:[\u4e00-\u9fff](?=同志|先生|女士|[，,、。；;：:（(\s]|$)|[\u4e00-\u9fff]{{1,2}})"
 _PERSON = re.compile(rf"(?P<title>{_TITLES})(?:由|是|为)?(?P<name>{_NAME})"
@@ -48,6 +49,11 @@ _NOT_A_PLACE = tuple("该本此各全每其")
 # 报道, 行政, 部门, 办理 ... are words, not the end of a name.
 _WORD_GOES_ON = {"报": "道告名送批表", "行": "动为政使业", "部": "门分署", "办": "理法公事结", "会": "议同",
                  "所": "有以属得在", "处": "罚理置分", "局": "面势部", "站": "点位", "组": "织建成合", "委": "员托"}
+
+
+def in_asked_unit(text: str, asked: Asked) -> bool:
+    """A number in the very measure word the question uses ("多少件" -> 559件); 个 fits any count, so it does not."""
+    return asked.unit not in ("", "个") and text.endswith(asked.unit)
 
 
 def find_items(sentence: str, asked: Asked) -> list[Span]:
@@ -79,7 +85,7 @@ _NOT_A_NAME = tuple("市县区镇省委局院部厅办会")  # "市委书记" pu
 def _people(sentence: str, asked: Asked) -> list[Span]:
     """Names next to a title; when the question names the title (局长叫什么), next to that title only:
     "……委员会主任陈岸明" does not name the 司法局局长."""
-    asked_titles = {t for t in _TITLES.split("|") if t in asked.focus and t != "同志"}
+    asked_titles = {t for t in _ASKABLE_TITLES if t in asked.focus}
     found = []
     for m in _PERSON.finditer(sentence):
         title = m.group("title") or m.group("after")
@@ -107,7 +113,8 @@ def _entities(sentence: str, asked: Asked) -> list[Span]:
     found = [s for s in quoted if sentence[s[0]:s[1]].strip("“”《》\"「」").endswith(suffixes)]
     for suffix in suffixes:
         for match in re.finditer(re.escape(suffix), sentence):
-            if sentence[match.end():match.end() + 1] in _WORD_GOES_ON.get(suffix, "") and match.end() < len(sentence):
+            following = sentence[match.end():match.end() + 1]
+            if following and following in _WORD_GOES_ON.get(suffix, ""):
                 continue
             start = _name_start(sentence, match.start())
             core = sentence[start:match.start()]

@@ -195,8 +195,9 @@ def _focus(text: str) -> tuple[str, bool]:
     one that asks decides.
     """
     clauses = [c for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
-    asking = [c for c in clauses if _WH.search(c)] or clauses or [text]
-    clause = asking[-1]
+    asking = [i for i, c in enumerate(clauses) if _WH.search(c)] or list(range(len(clauses)))
+    position = asking[-1] if asking else 0
+    clause = clauses[position] if clauses else text
     wh = _WH.search(clause)
     if wh is None:
         return _clean_focus(clause), False
@@ -205,8 +206,8 @@ def _focus(text: str) -> tuple[str, bool]:
         return after, True
     before = _clean_focus(clause[: wh.start()])
     tail = _clean_focus(clause[: wh.start()].split("的")[-1])
-    if len(before) < 2 and clause is not clauses[0] and clause in clauses:  # "……优秀，是哪三个年度？"
-        return _clean_focus(clauses[clauses.index(clause) - 1]), False
+    if len(before) < 2 and position > 0:  # "……优秀，是哪三个年度？": what is asked about is the clause before
+        return _clean_focus(clauses[position - 1]), False
     return (tail if len(tail) >= 2 else before), False
 
 

@@ -22,7 +22,6 @@ FloatArray = npt.NDArray[np.float64]
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.05, 0.96, 0.05))
 FOCUS_FLOORS = (0.0, 0.1, 0.2, 0.3)
 L2 = 1.0
-STATUTE_L2 = 1.0
 KEEP_RATIO = 0.6  # as AnswerOptions.keep_ratio: further sentences must score this share of the best one
 MAX_SENTENCES = 3
 
@@ -89,7 +88,7 @@ def best(sample: Sample, ranker: FloatArray, focus: float) -> int | None:
     return int(np.argmax(scores))
 
 
-def fit_gate(samples: Sequence[Sample], ranker: FloatArray, focus: float, l2: float = L2) -> FloatArray:
+def fit_gate(samples: Sequence[Sample], ranker: FloatArray, focus: float) -> FloatArray:
     """Whether to answer at all: the best candidate's features, answered-right questions against unanswerable
     ones (an answerable question whose best candidate is wrong teaches nothing either way)."""
     rows, labels = [], []
@@ -101,7 +100,7 @@ def fit_gate(samples: Sequence[Sample], ranker: FloatArray, focus: float, l2: fl
         labels.append(float(s.answerable))
     if not rows or len(set(labels)) < 2:
         return np.zeros(samples[0].features.shape[1])
-    return fit_logistic(np.vstack(rows), np.array(labels), l2)
+    return fit_logistic(np.vstack(rows), np.array(labels))
 
 
 def outcome(sample: Sample, model: Model, threshold: float) -> Outcome:
@@ -174,20 +173,20 @@ def learn_statute_gate(samples: Sequence[Sample], learned: Learned, max_wrong: f
         i = best(s, ranker, learned.focus)
         return i is not None and s.features[i, statute_column] == 1.0
 
-    statute = [s for s in samples if from_statute(s)]
+    by_statute = [from_statute(s) for s in samples]
+    statute = [s for s, on_statute in zip(samples, by_statute, strict=True) if on_statute]
     if not statute:
         return learned
-    gate = fit_gate(statute, ranker, learned.focus, l2=STATUTE_L2)
+    gate = fit_gate(statute, ranker, learned.focus)
     report = Model(ranker, np.array(learned.gate), learned.focus)
     mixed = Model(ranker, gate, learned.focus)
-
-    def decided(s: Sample, threshold: float) -> Outcome:
-        return outcome(s, mixed, threshold) if from_statute(s) else outcome(s, report, learned.threshold)
+    # Questions the report gate decides do not depend on the statute threshold: decided once.
+    fixed = {i: outcome(s, report, learned.threshold) for i, s in enumerate(samples) if not by_statute[i]}
 
     def key(threshold: float) -> tuple[bool, float, float]:
         # Where no threshold keeps within the budget (retrieval misses some articles, and abstaining there
         # is counted as wrong), the one answering most questions right, then abstaining most on the rest.
-        r = rates(samples, [decided(s, threshold) for s in samples])
+        r = rates(samples, [fixed[i] if i in fixed else outcome(s, mixed, threshold) for i, s in enumerate(samples)])
         if r.abstain_answerable <= max_wrong:
             return True, r.abstain_unanswerable, r.answer_accuracy
         return False, r.answer_accuracy, r.abstain_unanswerable
