@@ -205,3 +205,42 @@ def test_a_name_answers_for_the_title_the_question_names() -> None:
 def test_a_period_asked_in_days_is_not_answered_in_minutes() -> None:
     sentence = "推出“5分钟办结窗口”，非现场执法案件平均3个工作日办结。"
     assert item_texts("非现场执法案件平均多少天能办结？", sentence) == ["3个工作日"]
+
+
+def spans_of(question: str, sentence: str) -> list[str]:
+    result = answer(question, sentence)
+    return [sentence[a:b] for citation in result.citations for a, b in citation.spans]
+
+
+def test_like_nouns_in_a_list_share_what_the_list_goes_on_to_say() -> None:
+    sentence = "将便民中心12项企业服务事项和9项民生服务事项下沉到禾丰产业园，提供一站式服务。"
+    assert spans_of("青禾县把多少项企业服务事项下沉到了禾丰产业园？", sentence) == ["12项"]
+    unlike = "组织全县85名村法律顾问和310名“法律明白人”参加调解技能培训。"
+    assert spans_of("参加调解培训的“法律明白人”有多少名？", unlike) == ["310名"]
+
+
+def test_a_number_after_mei_or_inside_a_short_quoted_name_is_not_a_count() -> None:
+    sentence = "试点“三项制度”，努力让群众在每一起案件办理中感受到公平正义。"
+    assert item_texts("青禾县审核过多少件案件？", sentence) == []
+
+
+def test_a_number_the_question_gives_is_not_its_answer() -> None:
+    sentence = "全县建立涉侨纠纷调解室12个，依法维护侨胞合法权益。"
+    assert spans_of("青禾县的12个涉侨纠纷调解室调解了多少个纠纷？", sentence) == []
+
+
+def test_a_measure_noun_gives_way_to_what_it_measures() -> None:
+    assert analyse("法院首次执行的案件，执行到位的比例是多少？").focus == "执行到位"
+
+
+def test_a_shortened_period_may_be_answered_by_a_share() -> None:
+    asked = analyse("青禾县行政许可的办理时限缩短了多少？")
+    assert (asked.kind, asked.units) == ("quantity", ())
+    assert spans_of("青禾县行政许可的办理时限缩短了多少？", "行政许可事项办理时限缩减40%以上。") == ["40%"]
+
+
+def test_the_issuer_of_a_document_is_a_body() -> None:
+    asked = analyse("这一做法被写进了哪里发布的文件？")
+    assert (asked.kind, asked.entity_class) == ("entity", "机关")
+    sentence = "青禾县首创调解驿站，被写入省司法厅关于深化人民调解工作的文件。"
+    assert spans_of("这一做法被写进了哪里发布的文件？", sentence) == ["省司法厅"]

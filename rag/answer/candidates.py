@@ -17,7 +17,7 @@ from rag.answer.items import Span, clause_of, find_items, in_asked_unit, item_co
 from rag.answer.question import Asked
 from rag.ingest.catalog import place_names
 from rag.ingest.headings import classify_heading
-from rag.text.normalize import years
+from rag.text.normalize import fold, years
 from rag.text.sentences import sentence_spans
 from rag.types import Chunk, DocMeta, Hit
 
@@ -92,6 +92,8 @@ def _best_item(question: str, sentence: str, asked: Asked, focus: str, scorer: E
         tuple[Span | None, float]):
     """The item whose clause best names the focus, and that share; without an item, the sentence's share."""
     items = find_items(sentence, asked)
+    if asked.kind in ("quantity", "period"):  # "江门的46个调解室调解了多少宗": the 46个 it gives is not the answer
+        items = [item for item in items if fold(sentence[item[0]:item[1]]) not in fold(question)]
     if not focus:
         return (items[0] if items else None), 1.0
     if not items:

@@ -44,11 +44,13 @@ _CLASS_SUFFIXES = {"报纸": ("报",), "媒体": ("报", "台", "网"), "企业"
                    "学校": ("学校", "学", "校")}
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff“”《》A-Za-z0-9]{1,24}$")
 # Words a name does not run across: "在龙口镇" names 龙口镇; "该镇" and "各镇" name no place.
-_NAME_BOUNDARY = re.compile(r".*(?:的|在|于|是|被|把|将|向|对|由|了|到|从|至|及|与|和|等|为|——)")
+_NAME_BOUNDARY = re.compile(r".*(?:的|在|于|是|被|把|将|向|对|由|了|到|从|至|及|与|和|等|为|——"
+                            r"|写入|写进|纳入|列入|载入|选入)")
 _NOT_A_PLACE = tuple("该本此各全每其")
-# 报道, 行政, 部门, 办理 ... are words, not the end of a name.
+# 报道, 行政, 部门, 办理, 司法 ... are words, not the end of a name.
 _WORD_GOES_ON = {"报": "道告名送批表", "行": "动为政使业", "部": "门分署", "办": "理法公事结", "会": "议同",
-                 "所": "有以属得在", "处": "罚理置分", "局": "面势部", "站": "点位", "组": "织建成合", "委": "员托"}
+                 "所": "有以属得在", "处": "罚理置分", "局": "面势部", "站": "点位", "组": "织建成合", "委": "员托",
+                 "司": "法机"}
 
 
 def in_asked_unit(text: str, asked: Asked) -> bool:
@@ -62,6 +64,7 @@ def find_items(sentence: str, asked: Asked) -> list[Span]:
 
 
 _ORDINAL = re.compile(rf"第{_NUMBER}(?:名|位)?")
+_SHORT_NAME = 10  # a quotation this short is a name or slogan ("“三项制度”"), not a sentence that may count
 
 
 def _quantities(sentence: str, asked: Asked) -> list[Span]:
@@ -70,9 +73,12 @@ def _quantities(sentence: str, asked: Asked) -> list[Span]:
     spans = [m.span() for m in _QUANTITY.finditer(sentence) if not asked.units or m.group("unit") in asked.units]
     if not asked.units or "%" in asked.units:
         spans += [m.span() for m in _PERCENT_WORDS.finditer(sentence)]
-    dates = [m.span() for m in _DATE.finditer(sentence)]
-    # "2023年" is a year, not a quantity counted in 年; a period asks for durations, not dates.
-    return sorted(s for s in spans if not any(d[0] <= s[0] < d[1] for d in dates))
+    # "2023年" is a year, not a quantity counted in 年; a period asks for durations, not dates. Nor is a
+    # number after 每 a count ("每一起案件"), or one inside a quoted name ("“三项制度”", "“1+7+N”").
+    not_counts = [m.span() for m in _DATE.finditer(sentence)] + [
+        m.span() for m in _QUOTED.finditer(sentence) if len(m.group()) <= _SHORT_NAME]
+    return sorted(s for s in spans if not any(d[0] <= s[0] < d[1] for d in not_counts)
+                  and not sentence[:s[0]].endswith("每"))
 
 
 def _dates(sentence: str, asked: Asked) -> list[Span]:
@@ -156,11 +162,26 @@ def item_context(sentence: str, item: Span, items: Sequence[Span]) -> str:
     goes on, the words right before it ("受理纠纷570宗,调结465宗" -> 调结 for 465宗)."""
     clause_start, clause_end = clause_of(sentence, item)
     following = min((s[0] for s in items if s[0] >= item[1]), default=clause_end)
-    after = sentence[item[1]:min(following, clause_end)][:CONTEXT_CHARS]
+    between = sentence[item[1]:min(following, clause_end)]
+    after = between[:CONTEXT_CHARS]
     if after.strip() and not after.startswith(tuple(_LIST_MARKS)):
-        return re.split(f"[{_LIST_MARKS}]", after)[0]  # "21项企业服务事项和16项……": each counts its own
+        own = re.split(f"[{_LIST_MARKS}]", after)[0]  # "21项企业服务事项和16项……": each counts its own
+        if following < clause_end and between.endswith(tuple(_LIST_MARKS)) and len(between) <= CONTEXT_CHARS:
+            next_item = next(s for s in items if s[0] == following)
+            return own + _shared_tail(own, item_context(sentence, next_item, items))
+        return own
     preceding = max((s[1] for s in items if s[1] <= item[0]), default=clause_start)
     return sentence[max(preceding, clause_start):item[0]][-CONTEXT_CHARS:]
+
+
+def _shared_tail(own: str, listed_next: str) -> str:
+    """What a list of like nouns goes on to say, which each item shares: in "21项企业服务事项和16项民生服务事项
+    延伸至园区" the nouns end alike (服务事项), and what follows the last one (延伸至园区) is said of both."""
+    for cut in range(len(own) - 1):  # the longest common ending of two or more characters first
+        at = listed_next.find(own[cut:])
+        if at >= 0:
+            return " " + listed_next[at + len(own) - cut:]
+    return ""
 
 
 def clause_of(sentence: str, span: Span) -> Span:

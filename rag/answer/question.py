@@ -63,6 +63,8 @@ _ENTITY_CLASSES = ("街道", "镇", "村", "区", "县", "市", "省", "部门",
 _CLASS_WORDS = "|".join(_ENTITY_CLASSES)
 # The class follows the question word, a few words on ("什么指挥中心" -> 中心), or is the thing whose name
 # is asked ("行政复议庭全称是什么" -> 庭).
+# "被写进了哪里发布的文件", "由哪个部门印发": the issuer of a document is a body, whatever the question word.
+_ISSUER = re.compile(r"(?:哪里|哪儿|哪个|哪一级|哪家|什么)(?:部门|机关|单位|机构)?(?:发布|印发|出台|制定|下发|颁布)")
 _ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|哪项|哪所|什么)[\u4e00-\u9fff]{{0,4}}?({_CLASS_WORDS})"
                            rf"|({_CLASS_WORDS})(?:的)?(?:全称|名称|名字)?(?:是什么|叫什么)")
 _ORDINAL = re.compile(r"第几|什么位置|什么名次")
@@ -71,7 +73,7 @@ _YEARS = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年")
 # Nouns that name the measure, not the thing measured ("多少工钱", "多少人数"): the unit check covers them,
 # and the focus is then what the rest of the question says.
 _MEASURE_NOUNS = re.compile(r"工钱|钱|金额|数额|数量|数字|人数|天数|时间|期限|比例|份额")
-_CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|增长|减少)了?(?:多少|几)")
+_CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|增长|减少|缩短|缩减|压缩|压减|节省|节约)了?(?:多少|几)")
 _UNIT_AFTER = re.compile(rf"^(?:{'|'.join(map(re.escape, _ALL_UNITS))})")
 _WH = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年度?|哪项|哪所|多长时间|多久|多长|多大|多高|多少|几|哪一年|哪年"
                  r"|哪个|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否|有没有|能不能|吗|呢")
@@ -114,7 +116,7 @@ def analyse(question: str) -> Asked:
     entity_class = ""
     if kind == "entity":
         match = _ENTITY_CLASS.search(text)
-        entity_class = (match.group(1) or match.group(2)) if match else ""
+        entity_class = (match.group(1) or match.group(2)) if match else ("机关" if _ISSUER.search(text) else "")
     # A share (占多少) or a rank (排第几) is of the whole by nature; only a count can be of a part.
     part = _part(text) if kind == "quantity" and "%" not in units and units != ("ordinal",) else ""
     quantity = _QUANTITY.search(text) if kind == "quantity" else None
@@ -133,7 +135,8 @@ def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
     if _YEARS.search(text):
         return "date", ()
     if _asks_period(text):
-        return "period", _period_units(text)
+        # "办理时限缩短了多少": a change of a period is often a share ("缩减50%以上"), so any unit fits.
+        return ("quantity", ()) if _CHANGE.search(text) else ("period", _period_units(text))
     if _ORDINAL.search(text):
         return "quantity", ("ordinal",)
     quantity = _QUANTITY.search(text)
@@ -204,8 +207,9 @@ def _focus(text: str) -> tuple[str, bool]:
     after = _MEASURE_NOUNS.sub("", _clean_focus(_UNIT_AFTER.sub("", clause[wh.end():])))
     if len(after) >= 2:
         return after, True
-    before = _clean_focus(clause[: wh.start()])
-    tail = _clean_focus(clause[: wh.start()].split("的")[-1])
+    # "执行到位的比例是多少": the measure noun (比例) says how, not what, so the words before it are the focus.
+    before = _MEASURE_NOUNS.sub("", _clean_focus(clause[: wh.start()]))
+    tail = _MEASURE_NOUNS.sub("", _clean_focus(clause[: wh.start()].split("的")[-1]))
     if len(before) < 2 and position > 0:  # "……优秀，是哪三个年度？": what is asked about is the clause before
         return _clean_focus(clauses[position - 1]), False
     return (tail if len(tail) >= 2 else before), False
