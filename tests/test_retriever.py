@@ -4,6 +4,7 @@ import pytest
 from embeddings.faiss_store import FaissStore
 from rag.errors import InputError
 from rag.search.lexical import BM25Index
+from rag.search.metadata import asked_clause
 from rag.search.retriever import Retriever
 from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta
@@ -35,6 +36,14 @@ def retriever() -> Retriever:
 def test_place_named_in_question_decides_between_similar_reports(retriever: Retriever) -> None:
     assert retriever.search("坦洲的行政复议纠错率", top_k=1)[0].chunk.doc_id == "tz"
     assert retriever.search("鹤山的行政复议纠错率", top_k=1)[0].chunk.doc_id == "hs"
+
+
+def test_a_place_in_a_scene_setting_clause_does_not_decide(retriever: Retriever) -> None:
+    question = "坦洲在推行政复议体制改革，那鹤山的行政复议纠错率是多少？"
+    assert retriever.search(question, top_k=1)[0].chunk.doc_id == "hs"
+    assert asked_clause(question) == "鹤山的行政复议纠错率是多少？"
+    there = "坦洲有调解室，那里有多少名调解员？"  # 那里 is a place word, not "then"
+    assert asked_clause(there) == there
 
 
 def test_every_mode_ranks_and_records_its_evidence(retriever: Retriever) -> None:

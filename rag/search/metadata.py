@@ -15,6 +15,15 @@ from rag.types import DocMeta
 
 _ARTICLE = re.compile(ARTICLE_REF)
 PARENT_SHARE = 0.3  # naming the city of a town's report is a weaker hint than naming the town
+# "坦洲镇在推跨域通办，那江门全市有多少项……": after "，那" comes what is asked; the clause before it only
+# sets the scene, so the place and year it names do not point to the documents that answer.
+_ASKED_AFTER = re.compile(r"[，,]\s*那(?:么)?(?![个些里儿种样家边时天年位])(?=[^，,]{4,})")  # not 那个, 那里 ...
+
+
+def asked_clause(question: str) -> str:
+    """The part of the question that asks, without a scene-setting clause before "，那"."""
+    parts = _ASKED_AFTER.split(question)
+    return parts[-1] if len(parts) > 1 else question
 
 
 def own_names(meta: DocMeta) -> set[str]:
@@ -62,7 +71,7 @@ class MetadataMatcher:
         self._by_article = {article: np.array(rows, dtype=np.int64) for article, rows in by_article.items()}
 
     def bonus(self, query: str, place_weight: float, year_weight: float) -> npt.NDArray[np.float32]:
-        text = normalise(query)
+        text = normalise(asked_clause(query))
         own, parents = self._own.named_in(text, self._docs), self._parents.named_in(text, self._docs)
         asked = np.zeros(self._docs, dtype=bool)
         for year in years(text):
