@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from http.cookies import SimpleCookie
 from typing import Any
 from urllib.parse import unquote
@@ -36,12 +36,12 @@ class GradioGuard:
         if path.endswith("/gradio_api/upload"):
             refusal = self._upload_refusal(scope)
             if refusal is not None:
-                await _send_json(send, *refusal)
+                await send_json(send, *refusal)
                 return
         elif path.endswith("/gradio_api/queue/join"):
             body = await _read_body(receive, _JOIN_BODY_LIMIT)
             if body is None or not self._known_function(body):
-                await _send_json(send, 422, ui_texts.UNKNOWN_EVENT)
+                await send_json(send, 422, ui_texts.UNKNOWN_EVENT)
                 return
             receive = _replay(body)
         await self.app(scope, receive, send)
@@ -98,9 +98,11 @@ def _replay(body: bytes) -> Receive:
     return receive
 
 
-async def _send_json(send: Send, status: int, message: str) -> None:
+async def send_json(send: Send, status: int, message: str, headers: Sequence[tuple[bytes, bytes]] = ()) -> None:
+    """A refusal as the API words them: JSON with the Chinese message."""
     payload: dict[str, Any] = {"detail": message, "errors": [message]}
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *headers]})
     await send({"type": "http.response.body", "body": body})

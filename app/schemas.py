@@ -150,6 +150,7 @@ class Health(BaseModel):
     manifest: dict[str, object] | None = Field(default=None, description="the default collection's index manifest")
     collections: dict[str, dict[str, object]] = {}
     index_hashes: dict[str, IndexHashes] = Field(default={}, description="per collection: loaded and on-disk index")
+    chat: str = Field(default="off", description="the browser chat at /: starting, ready, failed, or off (API only)")
 
 
 class ErrorBody(BaseModel):

@@ -1,5 +1,8 @@
 """The web app: one FastAPI app with the JSON API, /healthz, /docs and the Gradio chat at /.
 
+The chat is built after the index has loaded, in the background (app.late_chat):
+a restarted service answers the API first, and / says the chat is starting.
+
 The engine (model, vectors, BM25) is loaded once, in the lifespan, never at
 import. If the index cannot be loaded the app still starts and says why on
 /healthz and every API call (503), so a broken deployment is diagnosable;
@@ -22,9 +25,10 @@ from app.config import Settings
 from app.deps import Runtime
 from app.engine import Engine, available_collections, load_engine
 from app.feedback import FeedbackStore
-from app.generation import load_generation
+from app.generation import Generation, load_generation
 from app.indexer import code_version
 from app.kb import KnowledgeBase
+from app.late_chat import LateChat
 from app.reloader import Reloader
 from app.routes import install_error_handlers, router
 from app.routes.docs import install_docs
@@ -55,11 +59,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(router)
     install_docs(app)
     install_method_guard(app)
-    if ui:
-        from app.ui import mount_ui  # gradio is slow to import; API-only apps skip it
-
-        mount_ui(app, runtime, settings)
+    if ui:  # last: the chat takes every path the API does not
+        app.state.chat = LateChat(lambda: _chat_app(runtime, settings, app.state.generation))
+        app.mount("/", app.state.chat)
     return app
+
+
+def _chat_app(runtime: Runtime, settings: Settings, generation: Generation | None) -> FastAPI:
+    from app.ui import chat_app  # gradio takes seconds to import: after the index, in the background
+
+    return chat_app(runtime, settings, generation)
 
 
 def _lifespan(runtime: Runtime, reloader: Reloader, settings: Settings, engine: Engine | None
@@ -77,7 +86,12 @@ def _lifespan(runtime: Runtime, reloader: Reloader, settings: Settings, engine: 
             logger.exception("lawqa: loading the index failed")
         reloader.prime()
         reloader.start(settings.reload_seconds)
+        chat: LateChat | None = getattr(app.state, "chat", None)
+        if chat is not None:
+            chat.start()
         yield
+        if chat is not None:
+            await chat.stop()
         reloader.stop()
         runtime.engine = None
 
@@ -85,8 +99,9 @@ def _lifespan(runtime: Runtime, reloader: Reloader, settings: Settings, engine: 
 
 
 @contextmanager
-def serve_in_thread(app: FastAPI, host: str = "127.0.0.1") -> Iterator[str]:
-    """Run the app on a free port in a background thread (tests, benchmarks); yields its base URL."""
+def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", *, wait_for_chat: bool = True) -> Iterator[str]:
+    """Run the app on a free port in a background thread (tests, benchmarks); yields its base URL once the
+    API is ready and, unless told otherwise, the chat too."""
     import uvicorn
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -99,6 +114,9 @@ def serve_in_thread(app: FastAPI, host: str = "127.0.0.1") -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the server did not start; see the log above")
         time.sleep(0.02)
+    chat: LateChat | None = getattr(app.state, "chat", None)
+    if wait_for_chat and chat is not None and not chat.wait(timeout=120):
+        raise RuntimeError("the chat did not start; see the log above")
     try:
         yield f"http://{host}:{sock.getsockname()[1]}"
     finally:

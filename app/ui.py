@@ -1,4 +1,4 @@
-"""The browser chat (Gradio Blocks), mounted at / on the API's FastAPI app.
+"""The browser chat (Gradio Blocks), an app of its own that the API's FastAPI app mounts at /.
 
 Chat bubbles are plain text (Markdown rendering off), so what the copy button
 copies and what a screen reader announces is the text itself, and nothing in a
@@ -210,12 +210,14 @@ def page_script() -> str:
     return f"() => ({JS_PATH.read_text(encoding='utf-8')})({labels})"
 
 
-def mount_ui(app: FastAPI, runtime: Runtime, settings: Settings) -> FastAPI:
+def chat_app(runtime: Runtime, settings: Settings, generation: Generation | None) -> FastAPI:
+    """The chat as an app of its own, behind its guard, for mounting at / (app.late_chat)."""
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     theme = gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=_FONTS,
                            font_mono=["ui-monospace", "Consolas", "monospace"]).set(
         button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white")
-    demo = build_ui(runtime, settings, getattr(app.state, "generation", None))
+    demo = build_ui(runtime, settings, generation)
     app.add_middleware(GradioGuard, fn_indexes=demo.fns, upload_limit=UPLOAD_LIMIT_MB << 20,
                        admin_token=getattr(settings, "admin_token", None))
     gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False,

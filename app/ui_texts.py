@@ -74,3 +74,8 @@ DOCUMENT_NOT_FOUND = "未找到文档：{doc_id}"
 SPAN_INCOMPLETE = "start 和 end 须同时给出。"
 SPAN_INVALID = "区间 {start}-{end} 无效：须满足 0 ≤ start < end。"
 SPAN_NOT_IN_DOCUMENT = "区间 {start}-{end} 不在文档 {doc_id} 的任何段落内。"
+
+# The page at / while the chat is still starting (app/late_chat.py); the API already answers.
+CHAT_STARTING_TITLE = "法律智多星正在启动"
+CHAT_STARTING = "问答界面正在启动，请稍候，页面会自动刷新。接口（/api、/docs）已可使用。"
+CHAT_FAILED = "问答界面未能启动，请查看服务日志；接口（/api、/docs）仍可使用。"

@@ -6,6 +6,7 @@ through the python `playwright` package, and skips when either is missing.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -247,3 +248,46 @@ def test_collections_have_chinese_names_in_the_settings(seed_engine: Engine) -> 
     group = next(block for block in demo.blocks.values() if isinstance(block, gr.CheckboxGroup))
     assert [label for label, _ in group.choices] == ["工作报告", "国家法律", "本县文件"]
     assert [value for _, value in group.choices] == ["seeds", "laws", "本县文件"]
+
+
+def test_after_a_restart_the_api_answers_while_the_chat_starts(browser: Browser, seed_engine: Engine,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chat is built after the index; until it is up, / says so and reloads itself into the chat."""
+    import httpx
+    from playwright.sync_api import expect
+
+    import app.server
+
+    gate, build = threading.Event(), app.server._chat_app
+    monkeypatch.setattr(app.server, "_chat_app", lambda *parts: gate.wait(60) and build(*parts))  # holds the real build
+    with serve_in_thread(create_app(engine=seed_engine), wait_for_chat=False) as url:
+        health = httpx.get(f"{url}/healthz", timeout=30).json()
+        assert (health["status"], health["chat"]) == ("ready", "starting")
+        question = {"question": "鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？"}
+        answer = httpx.post(f"{url}/api/answer", json=question, timeout=60).json()
+        assert "466万元" in answer["answer"]
+        join = httpx.post(f"{url}/gradio_api/queue/join", json={"fn_index": 0}, timeout=30)
+        assert join.status_code == 503 and join.json()["detail"] == ui_texts.CHAT_STARTING
+        page = open_page(browser, url)
+        expect(page.get_by_role("status")).to_have_text(ui_texts.CHAT_STARTING)
+        gate.set()
+        expect(page.locator("#lq-question textarea")).to_be_visible()  # the page reloaded itself into the chat
+        assert httpx.get(f"{url}/healthz", timeout=30).json()["chat"] == "ready"
+
+
+def test_a_chat_that_fails_to_start_leaves_the_api_serving(browser: Browser, seed_engine: Engine,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+    from playwright.sync_api import expect
+
+    import app.server
+
+    def broken(*parts: object) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(app.server, "_chat_app", broken)
+    with serve_in_thread(create_app(engine=seed_engine)) as url:
+        assert httpx.get(f"{url}/healthz", timeout=30).json()["chat"] == "failed"
+        assert httpx.post(f"{url}/api/search", json={"query": "法律援助"}, timeout=60).status_code == 200
+        page = open_page(browser, url)
+        expect(page.get_by_role("status")).to_have_text(ui_texts.CHAT_FAILED)

@@ -105,9 +105,11 @@ def test_serve_without_an_index_says_how_to_build_one(tmp_path: Path) -> None:
 
 
 def test_the_full_app_with_the_chat_works_under_the_test_client(seed_engine: Engine) -> None:
-    with TestClient(create_app(engine=seed_engine)) as client:
+    app = create_app(engine=seed_engine)
+    with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
-        assert client.get("/").status_code == 200
+        assert app.state.chat.wait(timeout=120)  # the chat is built after the index, in the background
+        assert client.get("/").status_code == 200 and client.get("/healthz").json()["chat"] == "ready"
 
 
 # What the page renders is escaped: document text and questions cannot inject markup.

@@ -1,5 +1,7 @@
 """GET /healthz: ready (200) only once the lifespan has loaded the index.
 
+The API is ready then; `chat` says whether the browser chat, built after the index, is up yet.
+
 It reports, per collection, the hash of the index being served and of the one on
 disk now: they differ after a rebuild the running service has not picked up.
 """
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 
 from app.deps import RuntimeDep
 from app.reloader import disk_state, watched
@@ -24,10 +26,13 @@ router = APIRouter(tags=["health"])
 
 @router.get("/healthz", response_model=Health, summary="Readiness and the loaded index's manifest",
             responses={503: {"model": Health, "description": "index not loaded"}})
-def healthz(runtime: RuntimeDep, response: Response) -> Health:
+def healthz(runtime: RuntimeDep, request: Request, response: Response) -> Health:
+    chat = getattr(request.app.state, "chat", None)
+    chat_state = chat.state if chat is not None else "off"
     if runtime.engine is None:
         response.status_code = 503
-        return Health(status="unavailable", detail=public_message(runtime.error or texts.INDEX_NOT_READY))
+        return Health(status="unavailable", detail=public_message(runtime.error or texts.INDEX_NOT_READY),
+                      chat=chat_state)
     engine = runtime.engine
     collections: dict[str, dict[str, object]] = {}
     for name in dict.fromkeys([*engine.collections, *watched(engine.settings)]):
@@ -39,7 +44,8 @@ def healthz(runtime: RuntimeDep, response: Response) -> Health:
     hashes = {name: IndexHashes(loaded=manifest_hash(loaded.manifest),
                                 on_disk=_disk_hash(engine.settings.index_dir(name)))
               for name, loaded in engine.collections.items()}
-    return Health(status="ready", manifest=asdict(engine.manifest), collections=collections, index_hashes=hashes)
+    return Health(status="ready", manifest=asdict(engine.manifest), collections=collections, index_hashes=hashes,
+                  chat=chat_state)
 
 
 
