@@ -82,3 +82,22 @@ def test_lay_questions_find_the_article_over_all_collections(shipped_engine: Eng
 def test_report_questions_stay_with_the_reports(shipped_engine: Engine) -> None:
     hits = shipped_engine.search("鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？", top_k=5)
     assert hits[0].chunk.collection == "seeds" and "466万元" in hits[0].chunk.text
+
+
+def test_the_shipped_law_prior_share_was_chosen_on_citizen_questions(shipped_engine: Engine) -> None:
+    model = learned_law_model()
+    assert model is not None and 0.0 <= model.law_prior_share <= 1.0
+    assert model.info["law_prior_share"]["cross_validated"]["recall@5"] > 0  # written by `lawqa calibrate`
+    ranker = shipped_engine.collections["laws"].retriever.ranker
+    assert ranker is not None
+    mean = ranker.model.ranker.mean[ranker.model.ranker.names.index("law_prior")]
+    try:
+        ranker.use_law_prior_share(0.0)  # no prior: every law alike, at the value the ranker was trained around
+        assert np.allclose(ranker.law_prior, mean)
+        ranker.use_law_prior_share(1.0)  # as learned on STARD: 民法典, the most cited, on top
+        labels = shipped_engine.collections["laws"].retriever.chunks.columns.labels
+        civil = next(i for i, label in enumerate(labels) if label.startswith("民法典 "))
+        assert np.isclose(ranker.law_prior[civil], 1.0)
+    finally:
+        ranker.use_law_prior_share(model.law_prior_share)
+

@@ -68,6 +68,10 @@ class LawModel:
     candidates: int  # taken from each of the four rankings before reranking
     adapter: FloatArray | None = None
     info: dict[str, Any] = field(default_factory=dict)  # what it was fitted on, cross-validated figures
+    # How much of the law prior's spread lay questions keep (1: as learned on STARD, 0: none). STARD's
+    # questions cite 民法典 in almost half the cases; a desk's questions spread over many more laws, so
+    # `lawqa calibrate` chooses this share by cross-validation on citizen questions.
+    law_prior_share: float = 1.0
 
     def save(self, path: Path) -> None:
         """Write `path` (JSON) and, beside it, the adapter `.npy`; each through a temp file."""

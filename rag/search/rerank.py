@@ -62,12 +62,20 @@ class StatuteRanker:
         self.lexical = lexical
         self.matcher = matcher
         self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
-        self.law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts)
+        self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts)
+        self.law_prior = self._learned_law_prior
+        self.use_law_prior_share(model.law_prior_share)
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
         titles = {law_key(c.label or c.doc_id) for c in chunks}
         words = {title: frozenset(tokenizer.tokens(title)) for title in titles}
         self.title_words = [words[law_key(c.label or c.doc_id)] for c in chunks]
+
+    def use_law_prior_share(self, share: float) -> None:
+        """Keep `share` of the law prior's spread around its training mean (LawModel.law_prior_share)."""
+        names = self.model.ranker.names
+        mean = self.model.ranker.mean[names.index("law_prior")] if "law_prior" in names else 0.0
+        self.law_prior = (mean + share * (self._learned_law_prior - mean)).astype(np.float32)
 
     def adapt(self, query_vector: Vectors) -> Vectors:
         if self.model.adapter is None:
