@@ -20,7 +20,6 @@ import json
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import cast
 
 import numpy as np
 
@@ -32,7 +31,7 @@ from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import candidate_rows
 from rag.answer.question import analyse
 from rag.evaluation.learning import Learned, Outcome, Rates, Sample, learn, learn_statute_gate, rates
-from rag.evaluation.scoring import Question, load_questions
+from rag.evaluation.scoring import Question, first_hit, load_questions
 from rag.text.normalize import fold
 from rag.types import Hit
 
@@ -79,7 +78,13 @@ def _trial(engine: Engine, q: Question, collections: list[str] | None) -> Trial:
     return Trial(q, hits, sample)
 
 
-def choose_law_prior_share(engine: Engine, files: list[Path], folds: int) -> dict[str, object]:
+@dataclass(frozen=True)
+class PriorChoice:
+    share: float  # LawModel.law_prior_share, chosen on all the citizen questions
+    report: dict[str, object]  # how it was chosen, with the held-out figures
+
+
+def choose_law_prior_share(engine: Engine, files: list[Path], folds: int) -> PriorChoice | None:
     """The share of the statute model's law prior that finds the cited article best for lay questions,
     searched as the service searches (every collection); sets it on the running engine.
 
@@ -89,18 +94,17 @@ def choose_law_prior_share(engine: Engine, files: list[Path], folds: int) -> dic
     ranker = laws.retriever.ranker if laws is not None else None
     questions = [q for path in files for q in load_questions(path) if q.answerable]
     if ranker is None or not questions:
-        return {}
-    first_hit: dict[tuple[float, str], int] = {}
+        return None
+    rank: dict[tuple[float, str], int] = {}
     for share in LAW_PRIOR_SHARES:
         ranker.use_law_prior_share(share)
         for q in questions:
             hits = engine.search(q.question, top_k=PRIOR_DEPTH)
-            first_hit[share, q.id] = next((i for i, h in enumerate(hits, 1) if fold(q.evidence) in fold(h.chunk.text)),
-                                          PRIOR_DEPTH + 1)
+            rank[share, q.id] = first_hit(q.evidence, [h.chunk.text for h in hits]) or PRIOR_DEPTH + 1
 
     def recall(share: float, ids: list[str]) -> tuple[float, float, float]:
-        return (float(np.mean([first_hit[share, i] <= PRIOR_DEPTH for i in ids])),
-                float(np.mean([first_hit[share, i] == 1 for i in ids])), share)
+        return (float(np.mean([rank[share, i] <= PRIOR_DEPTH for i in ids])),
+                float(np.mean([rank[share, i] == 1 for i in ids])), share)
 
     held_out: list[tuple[bool, bool]] = []
     per_fold = []
@@ -108,24 +112,25 @@ def choose_law_prior_share(engine: Engine, files: list[Path], folds: int) -> dic
         train = [q.id for q in questions if fold_of(q.id, folds) != k]
         best = max(LAW_PRIOR_SHARES, key=lambda share: recall(share, train))
         per_fold.append(best)
-        held_out += [(first_hit[best, q.id] <= PRIOR_DEPTH, first_hit[best, q.id] == 1)
+        held_out += [(rank[best, q.id] <= PRIOR_DEPTH, rank[best, q.id] == 1)
                      for q in questions if fold_of(q.id, folds) == k]
-    chosen = max(LAW_PRIOR_SHARES, key=lambda share: recall(share, [q.id for q in questions]))
+    everyone = [q.id for q in questions]
+    chosen = max(LAW_PRIOR_SHARES, key=lambda share: recall(share, everyone))
     ranker.use_law_prior_share(chosen)
-    return {"law_prior_share": chosen, "per_fold": per_fold, "questions": len(questions),
-            "cross_validated": {"recall@1": round(float(np.mean([h[1] for h in held_out])), 4),
-                                f"recall@{PRIOR_DEPTH}": round(float(np.mean([h[0] for h in held_out])), 4)},
-            "learned_share": {"recall@1": round(recall(1.0, [q.id for q in questions])[1], 4),
-                              f"recall@{PRIOR_DEPTH}": round(recall(1.0, [q.id for q in questions])[0], 4)}}
+    learned_at_5, learned_at_1, _ = recall(1.0, everyone)
+    return PriorChoice(chosen, {
+        "law_prior_share": chosen, "per_fold": per_fold, "questions": len(questions),
+        "cross_validated": {"recall@1": round(float(np.mean([h[1] for h in held_out])), 4),
+                            f"recall@{PRIOR_DEPTH}": round(float(np.mean([h[0] for h in held_out])), 4)},
+        "learned_share": {"recall@1": round(learned_at_1, 4), f"recall@{PRIOR_DEPTH}": round(learned_at_5, 4)}})
 
 
-def _save_law_prior_share(choice: dict[str, object]) -> None:
+def _save_law_prior_share(choice: PriorChoice) -> None:
     model = learned_law_model()
-    if model is None or "law_prior_share" not in choice:
+    if model is None:
         return
-    share = float(cast(float, choice["law_prior_share"]))
-    info = {**model.info, "law_prior_share": {**choice, "date": date.today().isoformat()}}
-    replace(model, law_prior_share=share, info=info).save(LAW_MODEL_PATH)
+    info = {**model.info, "law_prior_share": {**choice.report, "date": date.today().isoformat()}}
+    replace(model, law_prior_share=choice.share, info=info).save(LAW_MODEL_PATH)
 
 
 def policy_of(learned: Learned) -> AnswerPolicy:
@@ -172,7 +177,7 @@ def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, 
               ) -> dict[str, object]:
     """`statute_files` are lay questions over the laws, searched as the service searches (every collection)."""
     # Retrieval first: the statute questions' candidates depend on how much the law prior counts.
-    prior = choose_law_prior_share(engine, statute_files, folds) if statute_files else {}
+    prior = choose_law_prior_share(engine, statute_files, folds) if statute_files else None
     found = trials(engine, files, collections)
     statutes = trials(engine, statute_files, None) if statute_files else []
     held_out, held_out_statutes, per_fold = cross_validate(engine, found, statutes, folds, max_wrong,
@@ -194,12 +199,13 @@ def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, 
                   f"{max_wrong:.0%} wrong abstentions; a statute gate likewise on the statute questions "
                   f"(at most {statute_max_wrong:.0%}), searched over every collection; held-out figures from "
                   f"the real answer step",
-        "law_prior": prior or None,
+        "law_prior": prior.report if prior else None,
         "collections": collections or list(engine.collections),
         "date": date.today().isoformat(),
     }
     if write:
         POLICY_PATH.parent.mkdir(parents=True, exist_ok=True)
         POLICY_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        _save_law_prior_share(prior)
+        if prior is not None:
+            _save_law_prior_share(prior)
     return report

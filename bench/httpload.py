@@ -131,12 +131,18 @@ def encode_ms(questions: list[str]) -> float:
     return statistics.median(times[5:] or times)
 
 
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 @contextmanager
 def own_server(env: dict[str, str] | None = None) -> Iterator[tuple[str, int | None]]:
     """`uvicorn --factory app.server:app_from_env` on a free loopback port, stopped on exit."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "uvicorn", "--factory", "app.server:app_from_env", "--host", "127.0.0.1",
                "--port", str(port), "--no-access-log", "--log-level", "warning"]
     full_env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", **(env or {})}

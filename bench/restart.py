@@ -15,7 +15,6 @@ import argparse
 import os
 import platform
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,16 +23,11 @@ from pathlib import Path
 
 import httpx
 
+from bench.httpload import free_port
+
 QUESTION = "劳动合同的试用期最长可以约定多久？"
 LAWQA = Path(sys.executable).with_name("lawqa")
 POLL_SECONDS = 0.02
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def one_restart(timeout: float) -> dict[str, float]:

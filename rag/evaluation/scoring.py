@@ -79,10 +79,15 @@ def run_question(
     search_ms = (time.perf_counter() - started) * 1000
     result = answer(q.question, hits)
     passages = tuple(h.chunk.text for h in hits)
-    evidence = fold(q.evidence)
-    first = next((i for i, p in enumerate(passages, 1) if evidence and evidence in fold(p)), None)
+    first = first_hit(q.evidence, passages)
     correct = q.answerable and not result.abstained and fold(q.answer) in fold(result.text)
     return Outcome(q, passages, first, result.abstained, result.text, correct, search_ms, span_texts(result))
+
+
+def first_hit(evidence: str, passages: Sequence[str]) -> int | None:
+    """The 1-based rank of the first passage holding the evidence (the scoring rule above), None if none does."""
+    wanted = fold(evidence)
+    return next((i for i, p in enumerate(passages, 1) if wanted and wanted in fold(p)), None)
 
 
 def span_texts(answer: Answer) -> tuple[str, ...]:

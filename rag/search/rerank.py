@@ -63,8 +63,7 @@ class StatuteRanker:
         self.matcher = matcher
         self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
         self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts)
-        self.law_prior = self._learned_law_prior
-        self.use_law_prior_share(model.law_prior_share)
+        self.use_law_prior_share(model.law_prior_share)  # sets self.law_prior
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
         titles = {law_key(c.label or c.doc_id) for c in chunks}
