@@ -3,7 +3,7 @@
 from rag.answer.compose import AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
 from rag.answer.items import find_items
-from rag.answer.question import analyse
+from rag.answer.question import analyse, foreign_country, names_counted_thing
 from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta, Hit
 
@@ -244,3 +244,48 @@ def test_the_issuer_of_a_document_is_a_body() -> None:
     assert (asked.kind, asked.entity_class) == ("entity", "机关")
     sentence = "青禾县首创调解驿站，被写入省司法厅关于深化人民调解工作的文件。"
     assert spans_of("这一做法被写进了哪里发布的文件？", sentence) == ["省司法厅"]
+
+
+def items_of(question: str, sentence: str) -> list[str]:
+    return [sentence[a:b] for a, b in find_items(sentence, analyse(question))]
+
+
+def test_a_money_question_is_answered_by_a_multiple_or_a_share() -> None:
+    question = "买到过期食品，除了赔损失还能要多少赔偿金？"
+    assert items_of(question, "消费者还可以要求支付价款十倍或者损失三倍的赔偿金。") == ["十倍", "三倍"]
+    assert items_of("拖着不付，能多要多少赔偿金？", "按应付金额百分之五十以上的标准加付赔偿金。") == ["百分之五十"]
+    assert items_of("青禾县法律援助经费是多少？", "法律援助经费较上年增长2倍。") == ["2倍"]
+
+
+def test_a_time_limit_answers_when() -> None:
+    sentence = "未订立书面合同的，应当自用工之日起一个月内订立。"
+    assert items_of("公司最晚什么时候得签合同？", sentence) == ["一个月内"]
+    assert items_of("这个办法什么时候开始施行？", "本办法自2024年3月1日起施行。") == ["2024年3月1日"]
+
+
+def test_a_role_answers_who_in_a_law() -> None:
+    assert items_of("寄回去的运费谁出？", "退回商品的运费由消费者承担。") == ["消费者"]
+    assert items_of("得经过谁同意？", "应当取得未成年人的父母或者其他监护人的同意。") == ["父母或者其他监护人"]
+    liable = "窨井造成他人损害，管理人不能证明尽到管理职责的，应当承担侵权责任。"
+    assert items_of("掉进窨井摔伤了，该找谁赔？", liable) == ["管理人"]
+    # A name next to a title still comes first, and a title the question names wants a name.
+    assert items_of("青禾县司法局局长是谁？", "局长王青，由县司法局承担日常工作。") == ["王青"]
+    assert items_of("青禾县司法局局长是谁？", "由县司法局承担日常工作。") == []
+
+
+def test_an_age_is_asked_and_answered_in_years_of_age() -> None:
+    asked = analyse("多大年纪的人可以去献血？")
+    assert asked.units == ("周岁", "岁") and asked.focus == "人可以去献血"
+    assert items_of("孩子满几岁就该上小学？", "凡年满六周岁的儿童，其父母应当送其入学。") == ["六周岁"]
+
+
+def test_an_article_that_never_names_the_counted_thing_does_not_answer() -> None:
+    assert names_counted_thing("醉酒驾驶会被判几个月拘役？", "拘役")
+    assert not names_counted_thing("我不想干了，要提前多久跟公司说？", "跟公司说")
+
+
+def test_the_law_of_another_country_is_not_answered_from_chinese_documents() -> None:
+    assert foreign_country("在美国离婚，夫妻财产一般怎么分？") == "美国"
+    assert foreign_country("美国人在中国打工要签劳动合同吗？") == ""
+    result = answer("在美国离婚，夫妻财产一般怎么分？", "离婚时，夫妻共同财产由双方协议处理。")
+    assert result.abstained and "没有关于美国的规定" in result.text and result.citations

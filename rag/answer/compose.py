@@ -27,7 +27,7 @@ from rag.answer.candidates import Candidate, rank_sentences
 from rag.answer.evidence import Evidence, EvidenceScorer
 from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import probability, rescore
-from rag.answer.question import Asked, analyse
+from rag.answer.question import Asked, analyse, foreign_country, names_counted_thing
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
 WHOLE_ARTICLE_CHARS = 400
@@ -83,10 +83,13 @@ def compose_answer(
     found = rank_sentences(question, asked, read, metas, scorer, places)
     if policy.ranker:
         found = rescore(found, question, asked, read, metas, scorer, policy.ranker)
-    silent = _silent_articles(read, metas, found.focus, asked, scorer)
+    silent = _silent_articles(question, read, metas, found.focus, asked, scorer)
     answering = [c for c in found.candidates if answers(c, asked, policy)
                  and not (c.hit_index in silent and _from_statute(c))]
     evidence = _evidence(question, shown, answering or found.candidates, metas, scorer)
+    country = foreign_country(question)
+    if country and not any(country in hit.chunk.text for hit in read):
+        return _answer(question, shown, metas, [], texts.FOREIGN_LAW.format(country=country), True, mode, evidence)
     if answering and trusted(answering[0], evidence, policy):
         chosen = _choose(answering, options)
         quote = _quote(chosen, shown, metas, options.as_of)
@@ -107,11 +110,12 @@ def compose_answer(
     return _answer(question, shown, metas, [], texts.NOT_FOUND, True, mode, evidence)
 
 
-def _silent_articles(read: list[Hit], metas: dict[str, DocMeta], focus: str, asked: Asked,
+def _silent_articles(question: str, read: list[Hit], metas: dict[str, DocMeta], focus: str, asked: Asked,
                      scorer: EvidenceScorer) -> set[int]:
-    """The articles that name nothing of the asked thing anywhere ("提前三十日" for 几个月拘役): they do not
-    answer an item question, however near their topic; the statute gate trusts lay words, not silence."""
-    if not (asked.wants_item and focus):
+    """The articles that name nothing of the counted thing anywhere ("提前三十日" for 几个月拘役): they do not
+    answer, however near their topic. Only where the question names that thing after its measure word:
+    the rest of a lay question ("提前多久跟公司说") is in words no article uses, and the statute gate weighs it."""
+    if not (asked.wants_item and focus and names_counted_thing(question, focus)):
         return set()
     return {i for i, hit in enumerate(read)
             if metas[hit.chunk.doc_id].kind == "statute" and scorer.coverage(focus, hit.chunk.text) <= 0}

@@ -20,6 +20,11 @@ _ANY_UNIT = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len
 # 万/亿 scale the number ("113万人次" counts people, "466万元" money); a bare "5万" still reads 万 as the unit.
 _QUANTITY = re.compile(rf"{_NUMBER}(?:多|余)?(?:[万亿](?:多|余)?)?\s*(?P<unit>{'|'.join(map(re.escape, _ANY_UNIT))})")
 _PERCENT_WORDS = re.compile(rf"百分之{_NUMBER}|{_NUMBER}成")
+# The law sets an amount as a multiple or a share of another ("价款十倍的赔偿金", "应付金额百分之五十以上"):
+# for a question about money such a sentence says how much.
+_MULTIPLE = re.compile(rf"{_NUMBER}倍")
+# A time limit answers "when" ("应当自用工之日起一个月内订立"): the day is fixed by the event, not the calendar.
+_DEADLINE = re.compile(rf"{_NUMBER}(?:个)?(?:工作日|日|天|月|年|小时)(?:之内|以内|内)")
 _DATE = re.compile(
     r"(?:19|20)\d{2}(?:、(?:19|20)\d{2})+年度?"  # a list of years: "2018、2019、2020年度"
     r"|(?:(?:19|20)\d{2}|[一二〇零]{4})年(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?"
@@ -71,8 +76,10 @@ def _quantities(sentence: str, asked: Asked) -> list[Span]:
     if asked.units == ("ordinal",):
         return [m.span() for m in _ORDINAL.finditer(sentence)]
     spans = [m.span() for m in _QUANTITY.finditer(sentence) if not asked.units or m.group("unit") in asked.units]
-    if not asked.units or "%" in asked.units:
+    if not asked.units or "%" in asked.units or "元" in asked.units:
         spans += [m.span() for m in _PERCENT_WORDS.finditer(sentence)]
+    if "元" in asked.units:
+        spans += [m.span() for m in _MULTIPLE.finditer(sentence)]
     # "2023年" is a year, not a quantity counted in 年; a period asks for durations, not dates. Nor is a
     # number after 每 a count ("每一起案件"), or one inside a quoted name ("“三项制度”", "“1+7+N”").
     not_counts = [m.span() for m in _DATE.finditer(sentence)] + [
@@ -82,15 +89,34 @@ def _quantities(sentence: str, asked: Asked) -> list[Span]:
 
 
 def _dates(sentence: str, asked: Asked) -> list[Span]:
-    return [m.span() for m in _DATE.finditer(sentence)]
+    return sorted([m.span() for m in _DATE.finditer(sentence)] + [m.span() for m in _DEADLINE.finditer(sentence)])
 
 
 _NOT_A_NAME = tuple("市县区镇省委局院部厅办会")  # "市委书记" puts a body, not a name, before the title
 
 
+# Laws name the party by its role, not by name: "运费由消费者承担", "应当取得其父母或者其他监护人的同意",
+# "管理人……应当承担侵权责任". Such a role answers "谁出运费", "得经过谁同意", "该找谁赔".
+_ROLE = r"[\u4e00-\u9fff]{0,14}?(?:人|者|方|单位|机关|部门|机构|父母|母亲|父亲|法院|组织)"
+_ROLE_DOES = "承担|负责|支付|赔偿|抚养|同意|决定|监护|行使|处理|办理|提供|补偿|负担|确定"
+_ROLES = re.compile(rf"由(?P<by>{_ROLE})(?:直接|依法|共同|负责)?(?:{_ROLE_DOES})"
+                    rf"|(?:取得|征得|经)(?:其)?(?P<consent>{_ROLE})(?:的)?(?:书面)?同意"
+                    rf"|(?P<liable>{_ROLE})(?:[^，,。；;]{{0,20}}的，)?(?:应当|依法|可以)?(?:承担|负)(?:侵权|赔偿|民事|连带)?(?:赔偿)?责任")
+
+
+def _roles(sentence: str) -> list[Span]:
+    found = []
+    for m in _ROLES.finditer(sentence):
+        group = next(g for g in ("by", "consent", "liable") if m.group(g))
+        start, end = m.span(group)
+        cut = _NAME_BOUNDARY.match(sentence[start:end])  # "已满两周岁的子女……由人民法院" -> 人民法院
+        found.append((start + (cut.end() if cut and cut.end() < end - start else 0), end))
+    return found
+
+
 def _people(sentence: str, asked: Asked) -> list[Span]:
-    """Names next to a title; when the question names the title (局长叫什么), next to that title only:
-    "……委员会主任陈岸明" does not name the 司法局局长."""
+    """Names next to a title, else roles the sentence gives a duty or a right; when the question names the title
+    (局长叫什么), next to that title only: "……委员会主任陈岸明" does not name the 司法局局长."""
     asked_titles = {t for t in _ASKABLE_TITLES if t in asked.focus}
     found = []
     for m in _PERSON.finditer(sentence):
@@ -98,7 +124,7 @@ def _people(sentence: str, asked: Asked) -> list[Span]:
         if m.group().endswith(_NOT_A_NAME) or (asked_titles and title not in asked_titles):
             continue
         found.append(m.span("name") if m.group("name") else m.span("named"))
-    return found
+    return found or ([] if asked_titles else _roles(sentence))
 
 
 def _entities(sentence: str, asked: Asked) -> list[Span]:

@@ -40,14 +40,16 @@ UNIT_GROUPS: dict[str, tuple[str, ...]] = {
     "area": ("平方米", "亩", "公顷", "平方公里"),
     "equipment": ("台", "套", "辆", "部", "个"),
     "team": ("支", "队", "个"),
+    "age": ("周岁", "岁"),
 }
 _MONEY_WORDS = ("钱", "金额", "资金", "经费", "工钱", "报酬", "赔偿", "费用", "罚款", "投入", "补贴", "工资", "款",
                 "损失")
 _PERCENT_WORDS = ("率", "比例", "占比", "比重", "百分之", "占多少")
+_AGE_WORDS = ("岁数", "年纪", "年龄")  # "多大年纪可以献血": an age, in 周岁
 _PERIOD_WORDS = ("多久", "多长时间", "期限", "时限", "几天", "几日", "多少天", "多少日", "几个月", "多少个月",
                  "几年", "多少年")
 _ALL_UNITS = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len, reverse=True)
-_QUANTITY = re.compile(rf"(?:多少|几|多大|多高)({'|'.join(map(re.escape, _ALL_UNITS))})?")
+_QUANTITY = re.compile(rf"(?:多少|几|多大|多高)({'|'.join((*_AGE_WORDS, *map(re.escape, _ALL_UNITS)))})?")
 _DATE = re.compile(r"哪一年|哪年|哪一天|哪天|何时|什么时候|什么时间|几月|何年|哪个月|起施行|哪一日|生效")
 _PERSON = re.compile(r"谁|哪位|姓名|(?:局长|书记|主任|镇长|县长|市长|区长|院长|所长|负责人|主席)(?:是|叫)")
 _ENTITY = re.compile(r"哪个|哪一个|哪家|哪项|哪所|哪些|什么名字|叫什么|名称|什么平台|什么机构|什么部门|哪里|哪儿|何处"
@@ -72,9 +74,9 @@ _ORDINAL = re.compile(r"第几|什么位置|什么名次")
 _YEARS = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年")
 # Nouns that name the measure, not the thing measured ("多少工钱", "多少人数"): the unit check covers them,
 # and the focus is then what the rest of the question says.
-_MEASURE_NOUNS = re.compile(r"工钱|钱|金额|数额|数量|数字|人数|天数|时间|期限|比例|份额")
+_MEASURE_NOUNS = re.compile(r"工钱|钱|金额|数额|数量|数字|人数|天数|时间|期限|比例|份额|岁数|年纪|年龄")
 _CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|增长|减少|缩短|缩减|压缩|压减|节省|节约)了?(?:多少|几)")
-_UNIT_AFTER = re.compile(rf"^(?:{'|'.join(map(re.escape, _ALL_UNITS))})")
+_UNIT_AFTER = re.compile(rf"^(?:{'|'.join((*_AGE_WORDS, *map(re.escape, _ALL_UNITS)))})")
 _WH = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年度?|哪项|哪所|多长时间|多久|多长|多大|多高|多少|几|哪一年|哪年"
                  r"|哪个|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否|有没有|能不能|吗|呢")
 _NOT_FOCUS = re.compile(r"[\W_\d]+|是|有|了|的|在|共|一共|总共|全年|今年|去年|分别|请问|一下|年度|年")
@@ -106,6 +108,28 @@ class Asked:
     def wants_item(self) -> bool:
         """Kinds whose answer is a specific item that a sentence must contain."""
         return self.kind in ("quantity", "date", "period", "person") or bool(self.entity_class)
+
+
+# Countries whose own law a question may ask about ("在美国离婚", "日本法律规定"): the national laws of China
+# do not answer it, however alike the article. A question that also names China (美国人在中国打工) asks Chinese law.
+_COUNTRIES = re.compile("美国|日本|英国|法国|德国|韩国|朝鲜|俄罗斯|加拿大|澳大利亚|澳洲|新西兰|新加坡|马来西亚|泰国"
+                        "|越南|印度|意大利|西班牙|葡萄牙|荷兰|比利时|瑞士|瑞典|挪威|丹麦|芬兰|爱尔兰|巴西|阿根廷"
+                        "|墨西哥|菲律宾|印度尼西亚|缅甸|柬埔寨|老挝|巴基斯坦|土耳其|以色列|埃及|南非|迪拜|阿联酋|欧盟")
+_CHINA = re.compile("中国|我国|国内|境内|内地|大陆")
+
+
+def names_counted_thing(question: str, focus: str) -> bool:
+    """The question names the counted thing right after its measure word ("几个月拘役", "多少天产假"), in the
+    law's own word; "提前多久跟公司说" names an act in lay words, which an article paraphrases."""
+    counted = re.compile(rf"(?:多少|几)(?:{'|'.join(map(re.escape, _ALL_UNITS))}){re.escape(focus)}")
+    return bool(focus) and counted.search(normalise(question)) is not None
+
+
+def foreign_country(question: str) -> str:
+    """The other country whose law the question asks about, or ""."""
+    text = normalise(question)
+    found = _COUNTRIES.search(text)
+    return found.group() if found and not _CHINA.search(text) else ""
 
 
 def analyse(question: str) -> Asked:
@@ -174,6 +198,8 @@ def _quantity_units(text: str, unit: str) -> tuple[str, ...]:
         return UNIT_GROUPS["percent"]
     if unit in UNIT_GROUPS["money"] or any(word in text for word in _MONEY_WORDS):
         return UNIT_GROUPS["money"]
+    if unit in UNIT_GROUPS["age"] or any(word in text for word in _AGE_WORDS):
+        return UNIT_GROUPS["age"]
     if not unit or unit == "个":
         return ()
     groups = [group for group in UNIT_GROUPS.values() if unit in group]
