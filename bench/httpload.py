@@ -108,12 +108,13 @@ def cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def rss_mib(pid: int | None) -> float | None:
+def rss_mib(pid: int | None, field: str = "VmRSS") -> float | None:
+    """VmRSS, or a part of it: RssAnon (the process's own memory), RssFile (mapped file pages)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return None
-    return next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmRSS"))
+    return next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith(field))
 
 
 def encode_ms(questions: list[str]) -> float:
@@ -174,8 +175,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30
 
 
 def serve_rows(env: dict[str, str], endpoints: list[str], concurrency: list[int], total: int,
-               unique: list[str]) -> tuple[list[Result], float | None]:
-    """Start a server with `env`, run the rows, and return them with the server's RSS at the end (MiB)."""
+               unique: list[str]) -> tuple[list[Result], dict[str, float | None]]:
+    """Start a server with `env`, run the rows, and return them with the server's memory at the end (MiB):
+    VmRSS and its parts RssAnon and RssFile."""
     with own_server(env) as (url, pid):
         rows = asyncio.run(bench_rows(url, endpoints, concurrency, total, unique, repeated_questions(), pid))
-        return rows, rss_mib(pid)
+        return rows, {field: rss_mib(pid, field) for field in ("VmRSS", "RssAnon", "RssFile")}

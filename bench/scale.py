@@ -115,10 +115,13 @@ def measure(work: Path, size: int, args: argparse.Namespace) -> dict[str, Any]:
     print(f"size {size}: searching", flush=True)
     row["search"] = child("search", work, size, args)
     if args.http:
+        from bench.questions import unique_questions
         from bench.scalehttp import http_rows
 
         print(f"size {size}: HTTP", flush=True)
-        row["http"] = http_rows(home_of(work, size), questions(10_000), args.http_requests)
+        # Two rows of unique questions (1 and 16 clients), never repeated: the test files, then STARD's.
+        row["http"] = http_rows(home_of(work, size), unique_questions(2 * args.http_requests + 200),
+                                args.http_requests)
     if not args.keep:
         import shutil
 

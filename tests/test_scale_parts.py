@@ -7,13 +7,15 @@ import json
 import threading
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
 from app.engine import Engine
 from embeddings import FaissStore, load_faiss_store
-from embeddings.faiss_store import AnnPlan
+from embeddings.faiss_store import FILE_NAME, RAW_NAME, AnnPlan
 from embeddings.querycache import CachedQueryEncoder
+from rag.errors import IndexStateError
 from rag.ingest.chunktable import DocumentPassages, load_chunk_table
 from rag.protocols import Encoder
 from rag.search.lexical import LEGACY_NAME, LEGACY_VOCAB, BM25Index
@@ -44,6 +46,27 @@ def test_a_large_store_turns_approximate_keeps_exact_scores_and_reloads_mapped(t
     again = load_faiss_store(tmp_path, 32, plan)
     assert again.approximate and np.array_equal(again.search(queries, 10)[1], ids)
     assert np.allclose(again.reconstruct(7), vectors[7])
+    # The full vectors are read row by row, never mapped: re-ranking does not make them resident.
+    assert (tmp_path / RAW_NAME).exists() and str(tmp_path / RAW_NAME) not in Path("/proc/self/maps").read_text()
+    # A vector file cut short is refused when loading, in Chinese, not met as a short read while answering.
+    raw = (tmp_path / RAW_NAME).read_bytes()
+    (tmp_path / RAW_NAME).write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(IndexStateError, match="不完整"):
+        load_faiss_store(tmp_path, 32, plan)
+
+
+def test_an_approximate_index_written_before_the_separate_vector_file_still_searches(tmp_path: Path) -> None:
+    vectors, queries = _clustered(5000), _clustered(20, seed=1)
+    ivf = faiss.IndexIVFScalarQuantizer(faiss.IndexFlatIP(32), 32, 64, faiss.ScalarQuantizer.QT_8bit,
+                                        faiss.METRIC_INNER_PRODUCT)
+    ivf.train(vectors)
+    ivf.nprobe = 16
+    legacy = faiss.IndexRefineFlat(ivf)
+    legacy.add(vectors)
+    faiss.write_index(legacy, str(tmp_path / FILE_NAME))
+    store = load_faiss_store(tmp_path, 32, AnnPlan(min_rows=4000, nprobe=16))
+    scores, ids = store.search(queries, 5)
+    assert store.approximate and np.allclose(scores, np.take_along_axis(queries @ vectors.T, ids, axis=1), atol=1e-5)
 
 
 def test_bm25_loads_mapped_and_legacy_indexes_score_the_same(tmp_path: Path) -> None:

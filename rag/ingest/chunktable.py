@@ -2,19 +2,21 @@
 
 A parsed Chunk costs about 2.5 KB of Python objects (measured on the national
 laws), so a million of them would not fit a 2 GiB server. Above
-`EAGER_LIMIT` chunks the table keeps only the file (memory-mapped) and each
-line's offset, and parses the few chunks a search returns; what search needs
-for every chunk (its document and label) is kept as `ChunkColumns`.
+`EAGER_LIMIT` chunks the table keeps only the file and each line's offset,
+and reads (pread) and parses the few chunks a search returns; what search
+needs for every chunk (its document and label) is kept as `ChunkColumns`.
+The file is read, not memory-mapped: checking every line at load would leave
+the whole mapping resident (680 MB at a million chunks) in the server's RSS.
 """
 
 from __future__ import annotations
 
 import json
-import mmap
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, BinaryIO, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -46,11 +48,16 @@ class ChunkTable(Sequence[Chunk]):
     """Chunks in row order; `columns` for all of them without parsing any."""
 
     def __init__(self, columns: ChunkColumns, chunks: Sequence[Chunk] | None = None,
-                 data: mmap.mmap | None = None, offsets: npt.NDArray[np.int64] | None = None) -> None:
+                 path: Path | None = None, offsets: npt.NDArray[np.int64] | None = None) -> None:
         self.columns = columns
         self._chunks = chunks
-        self._data = data
+        self._fd = os.open(path, os.O_RDONLY) if path is not None else None
         self._offsets = offsets
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)  # absent when __init__ failed
+        if fd is not None:
+            os.close(fd)
 
     @classmethod
     def of(cls, chunks: Sequence[Chunk]) -> ChunkTable:
@@ -71,9 +78,10 @@ class ChunkTable(Sequence[Chunk]):
             return [self[i] for i in range(*row.indices(len(self)))]
         if self._chunks is not None:
             return self._chunks[row]
-        assert self._data is not None and self._offsets is not None
+        assert self._fd is not None and self._offsets is not None
         row = range(len(self))[row]
-        return chunk_of(json.loads(self._data[self._offsets[row]:self._offsets[row + 1]]))
+        start, end = int(self._offsets[row]), int(self._offsets[row + 1])
+        return chunk_of(json.loads(os.pread(self._fd, end - start, start)))
 
     def __iter__(self) -> Iterator[Chunk]:
         return (self[i] for i in range(len(self)))
@@ -89,30 +97,26 @@ def load_chunk_table(directory: Path, expected: int | None = None, eager_limit: 
     path = directory / FILE_NAME
     try:
         with path.open("rb") as handle:
-            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if path.stat().st_size else None
+            starts, doc_ids, labels, kept = _scan(directory, handle, keep=expected is None or expected <= eager_limit)
     except OSError as exc:
         raise _damaged(directory, texts.INDEX_UNREADABLE.format(file=FILE_NAME)) from exc
-    starts, doc_ids, labels, kept = _scan(directory, data, keep=expected is None or expected <= eager_limit)
     if expected is not None and len(doc_ids) != expected:
         raise _damaged(directory, texts.INDEX_COUNT.format(file=FILE_NAME, actual=len(doc_ids), expected=expected))
     columns = ChunkColumns.of(doc_ids, labels)
     if len(kept) == len(doc_ids):
         return ChunkTable(columns, kept)
-    return ChunkTable(columns, data=data, offsets=np.array(starts, dtype=np.int64))
+    return ChunkTable(columns, path=path, offsets=np.array(starts, dtype=np.int64))
 
 
-def _scan(directory: Path, data: mmap.mmap | None, *, keep: bool
-          ) -> tuple[list[int], list[str], list[str], list[Chunk]]:
+def _scan(directory: Path, handle: BinaryIO, *, keep: bool) -> tuple[list[int], list[str], list[str], list[Chunk]]:
     """Line start offsets (and the end), doc ids and labels of every line; with `keep`, the chunks too."""
     starts: list[int] = []
     doc_ids: list[str] = []
     labels: list[str] = []
     kept: list[Chunk] = []
-    position, size, number = 0, len(data) if data is not None else 0, 0
-    while data is not None and position < size:
-        end = data.find(b"\n", position)
-        end = size if end < 0 else end + 1
-        line, number = data[position:end], number + 1
+    position = 0
+    for number, line in enumerate(handle, start=1):
+        end = position + len(line)
         if line.strip():
             chunk = _parse(directory, line, number)
             starts.append(position)
