@@ -89,7 +89,7 @@ class FaissStore:
         # The full vectors an approximate index re-ranks with: in memory while building, a RowFile once
         # loaded; None for an exact index, and for approximate files written before RAW_NAME existed,
         # whose index re-ranks by itself (IndexRefineFlat).
-        self._full: list[Vectors] | RowFile | None = full
+        self._full: Vectors | RowFile | None = full
 
     @property
     def size(self) -> int:
@@ -105,13 +105,13 @@ class FaissStore:
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         if self.size == 0 and len(matrix) >= self.plan.min_rows:
             self._index = _trained_ivf(matrix, self.plan)
-            self._full = []
+            self._full = np.zeros((0, self.dim), dtype=np.float32)
         if isinstance(self._full, RowFile):
             raise IndexStateError("已保存的近似索引不能追加向量，请运行 lawqa index 重建")
         self._index.add(matrix)
         if self._full is not None:
-            # one matrix, searched while building too; the first batch is kept as given (a million rows is 1.5 GB)
-            self._full = [np.concatenate([self._full[0], matrix])] if self._full else [matrix]
+            # searched while building too; the first batch is kept as given (a million rows is 1.5 GB)
+            self._full = np.concatenate([self._full, matrix]) if len(self._full) else matrix
 
     def search(self, queries: Vectors, k: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
         k = min(k, self.size)
@@ -146,7 +146,7 @@ class FaissStore:
         if isinstance(self._full, RowFile):
             return self._full.take(rows)
         assert self._full is not None
-        taken: Vectors = self._full[0][rows]
+        taken: Vectors = self._full[rows]
         return taken
 
     def save(self, directory: Path) -> None:
@@ -154,7 +154,7 @@ class FaissStore:
         if isinstance(self._full, RowFile):
             raise IndexStateError("已保存的近似索引不能另存，请运行 lawqa index 重建")
         if self._full is not None:
-            np.save(directory / RAW_NAME, self._full[0])
+            np.save(directory / RAW_NAME, self._full)
 
 
 def _trained_ivf(vectors: Vectors, plan: AnnPlan) -> faiss.Index:

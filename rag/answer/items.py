@@ -76,9 +76,10 @@ def _quantities(sentence: str, asked: Asked) -> list[Span]:
     if asked.units == ("ordinal",):
         return [m.span() for m in _ORDINAL.finditer(sentence)]
     spans = [m.span() for m in _QUANTITY.finditer(sentence) if not asked.units or m.group("unit") in asked.units]
-    if not asked.units or "%" in asked.units or "元" in asked.units:
+    money = asked.units == UNIT_GROUPS["money"]
+    if not asked.units or "%" in asked.units or money:
         spans += [m.span() for m in _PERCENT_WORDS.finditer(sentence)]
-    if "元" in asked.units:
+    if money:
         spans += [m.span() for m in _MULTIPLE.finditer(sentence)]
     # "2023年" is a year, not a quantity counted in 年; a period asks for durations, not dates. Nor is a
     # number after 每 a count ("每一起案件"), or one inside a quoted name ("“三项制度”", "“1+7+N”").

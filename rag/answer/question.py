@@ -49,7 +49,9 @@ _AGE_WORDS = ("岁数", "年纪", "年龄")  # "多大年纪可以献血": an ag
 _PERIOD_WORDS = ("多久", "多长时间", "期限", "时限", "几天", "几日", "多少天", "多少日", "几个月", "多少个月",
                  "几年", "多少年")
 _ALL_UNITS = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len, reverse=True)
-_QUANTITY = re.compile(rf"(?:多少|几|多大|多高)({'|'.join((*_AGE_WORDS, *map(re.escape, _ALL_UNITS)))})?")
+_UNITS = "|".join(map(re.escape, _ALL_UNITS))
+_ASKED_UNITS = "|".join((*_AGE_WORDS, _UNITS))  # what may follow 多少/几 in a question, age words first
+_QUANTITY = re.compile(rf"(?:多少|几|多大|多高)({_ASKED_UNITS})?")
 _DATE = re.compile(r"哪一年|哪年|哪一天|哪天|何时|什么时候|什么时间|几月|何年|哪个月|起施行|哪一日|生效")
 _PERSON = re.compile(r"谁|哪位|姓名|(?:局长|书记|主任|镇长|县长|市长|区长|院长|所长|负责人|主席)(?:是|叫)")
 _ENTITY = re.compile(r"哪个|哪一个|哪家|哪项|哪所|哪些|什么名字|叫什么|名称|什么平台|什么机构|什么部门|哪里|哪儿|何处"
@@ -76,7 +78,7 @@ _YEARS = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年")
 # and the focus is then what the rest of the question says.
 _MEASURE_NOUNS = re.compile(r"工钱|钱|金额|数额|数量|数字|人数|天数|时间|期限|比例|份额|岁数|年纪|年龄")
 _CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|增长|减少|缩短|缩减|压缩|压减|节省|节约)了?(?:多少|几)")
-_UNIT_AFTER = re.compile(rf"^(?:{'|'.join((*_AGE_WORDS, *map(re.escape, _ALL_UNITS)))})")
+_UNIT_AFTER = re.compile(rf"^(?:{_ASKED_UNITS})")
 _WH = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年度?|哪项|哪所|多长时间|多久|多长|多大|多高|多少|几|哪一年|哪年"
                  r"|哪个|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否|有没有|能不能|吗|呢")
 _NOT_FOCUS = re.compile(r"[\W_\d]+|是|有|了|的|在|共|一共|总共|全年|今年|去年|分别|请问|一下|年度|年")
@@ -121,7 +123,7 @@ _CHINA = re.compile("中国|我国|国内|境内|内地|大陆")
 def names_counted_thing(question: str, focus: str) -> bool:
     """The question names the counted thing right after its measure word ("几个月拘役", "多少天产假"), in the
     law's own word; "提前多久跟公司说" names an act in lay words, which an article paraphrases."""
-    counted = re.compile(rf"(?:多少|几)(?:{'|'.join(map(re.escape, _ALL_UNITS))}){re.escape(focus)}")
+    counted = re.compile(rf"(?:多少|几)(?:{_UNITS}){re.escape(focus)}")
     return bool(focus) and counted.search(normalise(question)) is not None
 
 
