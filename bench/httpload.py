@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import numpy as np
 
+from bench.proc import memory_mib
 from bench.questions import ROOT, test_questions
 
 HEADER = (f"{'endpoint':<12} {'questions':<9} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} "
@@ -108,15 +109,6 @@ def cpu_seconds(pid: int | None) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def rss_mib(pid: int | None, field: str = "VmRSS") -> float | None:
-    """VmRSS, or a part of it: RssAnon (the process's own memory), RssFile (mapped file pages)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return None
-    return next(int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith(field))
-
-
 def encode_ms(questions: list[str]) -> float:
     """Median time to encode one question, with the encoder settings the server reads from the environment."""
     from app.config import Settings
@@ -175,9 +167,9 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30
 
 
 def serve_rows(env: dict[str, str], endpoints: list[str], concurrency: list[int], total: int,
-               unique: list[str]) -> tuple[list[Result], dict[str, float | None]]:
+               unique: list[str]) -> tuple[list[Result], dict[str, float]]:
     """Start a server with `env`, run the rows, and return them with the server's memory at the end (MiB):
     VmRSS and its parts RssAnon and RssFile."""
     with own_server(env) as (url, pid):
         rows = asyncio.run(bench_rows(url, endpoints, concurrency, total, unique, repeated_questions(), pid))
-        return rows, {field: rss_mib(pid, field) for field in ("VmRSS", "RssAnon", "RssFile")}
+        return rows, memory_mib(pid, ("VmRSS", "RssAnon", "RssFile")) if pid is not None else {}

@@ -12,4 +12,4 @@ def http_rows(home: Path, questions: list[str], requests: int) -> list[str]:
     env = {"LAWQA_HOME": str(home), "LAWQA_COLLECTIONS": COLLECTION, "LAWQA_RELOAD_SECONDS": "0"}
     rows, rss = serve_rows(env, ["/api/search"], [1, 16], requests, questions)
     return [HEADER.strip(), *(row.row() for row in rows),
-            "server memory at the end (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items() if v is not None)]
+            "server memory at the end (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in rss.items())]

@@ -15,6 +15,7 @@ import numpy as np
 
 from app.config import Settings
 from app.engine import load_engine
+from bench.proc import memory_mib
 from bench.scaledata import Matrix, RealArticles, real_articles, replicated, vectors_for
 from embeddings.faiss_store import AnnPlan, FaissStore
 from rag.ingest.store import Manifest, write_index
@@ -26,8 +27,7 @@ NPROBES = (32, 64, 96, 128, 192)
 
 def memory() -> dict[str, float]:
     """This process's resident and peak resident memory, MiB (Linux /proc)."""
-    fields = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return {key: round(int(fields[key].split()[0]) / 1024, 1) for key in ("VmRSS", "VmHWM", "RssAnon", "RssFile")}
+    return memory_mib("self")
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
