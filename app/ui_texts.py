@@ -42,12 +42,13 @@ DOCUMENT_MISSING_TITLE = "未找到该文档"
 DOCUMENT_UNAVAILABLE = "暂时无法查看文档"
 INDEX_NOT_LOADED = "索引尚未加载。"
 
-# A few questions from tests/data/dev.jsonl that the seed documents answer.
+# What the default service answers, so a citizen sees both kinds: two lay questions the national laws
+# answer (劳动法第二十一条, 消费者权益保护法第二十五条) and two about the seed documents (tests/data/dev.jsonl).
 EXAMPLES = (
+    "劳动合同的试用期最长可以约定多久？",
+    "网购七天无理由退货，寄回去的运费谁出？",
     "鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？",
     "在2022年度法治中山建设考核里，坦洲镇在全市镇街中排第几名？",
-    "在海门办工业建设项目施工许可要几个工作日？",
-    "在江门的“法治地图”上能找到多少个法律服务机构和个人？",
 )
 
 # HTTP API errors; `detail` in the response body carries one of these.
