@@ -106,7 +106,9 @@ def serve_in_thread(app: FastAPI, host: str = "127.0.0.1", *, wait_for_chat: boo
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.bind((host, 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    # A browser that still holds the chat's event stream would keep a graceful shutdown waiting for ever.
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=2)
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60

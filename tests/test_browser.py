@@ -40,6 +40,9 @@ def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing; install Debian's chromium (make browser)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="the python playwright package is missing")
+    # An answer on two busy cores can take longer than playwright's 5 s default for assertions; a person
+    # waits for it, so the assertions do too.
+    sync_api.expect.set_options(timeout=WAIT_MS)
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield launched
