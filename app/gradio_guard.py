@@ -4,9 +4,13 @@
   (`Authorization: Bearer <token>` or the `lawqa_admin` cookie), and never more
   than the upload limit; with no admin token configured, uploads are closed
   (the chat itself uploads nothing).
-- /gradio_api/queue/join with an fn_index the page does not have (checked against
-  the live Blocks function table) is a 422,
-  not Gradio's 500.
+- A call of one of the page's functions is checked against the live Blocks function
+  table before Gradio sees it: /gradio_api/queue/join for the queued ones,
+  /gradio_api/run/predict (or api/predict) for the few the page calls directly. An
+  fn_index the page does not have, one sent the other way, or fewer inputs than the
+  function takes is a 422, not Gradio's 500.
+- Named endpoints (/gradio_api/run/NAME, api/NAME, call/NAME): the page has none,
+  every function being private, so these are a 404 rather than Gradio's 500.
 Refusals are JSON in Chinese, like the rest of the API.
 """
 
@@ -14,36 +18,52 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Collection, Sequence
+import re
+from collections.abc import Mapping, Sequence
 from http.cookies import SimpleCookie
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import ui_texts
 
-_JOIN_BODY_LIMIT = 1 << 20  # a queue/join body is a few kilobytes at most
+_CALL_BODY_LIMIT = 1 << 20  # a call's body is a few kilobytes at most
+_NAMED_CALL = re.compile(r"/gradio_api/(?:(?:run|api)/(?P<name>[^/]+)|call/.*)/?$")
+
+
+class PageFunction(Protocol):
+    """What the guard reads of one of Gradio's BlockFunctions."""
+
+    @property
+    def inputs(self) -> Sequence[object]: ...
+
+    @property
+    def queue(self) -> bool: ...
 
 
 class GradioGuard:
-    def __init__(self, app: ASGIApp, *, fn_indexes: Collection[int], upload_limit: int,
+    def __init__(self, app: ASGIApp, *, functions: Mapping[int, PageFunction], upload_limit: int,
                  admin_token: str | None) -> None:
-        self.app, self.fn_indexes, self.upload_limit, self.admin_token = app, fn_indexes, upload_limit, admin_token
+        self.app, self.functions, self.upload_limit, self.admin_token = app, functions, upload_limit, admin_token
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "") if scope["type"] == "http" and scope.get("method") == "POST" else ""
+        named = _NAMED_CALL.search(path)
         if path.endswith("/gradio_api/upload"):
             refusal = self._upload_refusal(scope)
             if refusal is not None:
                 await send_json(send, *refusal)
                 return
-        elif path.endswith("/gradio_api/queue/join"):
-            body = await _read_body(receive, _JOIN_BODY_LIMIT)
-            if body is None or not self._known_function(body):
+        elif path.endswith("/gradio_api/queue/join") or (named and named["name"] == "predict"):
+            body = await _read_body(receive, _CALL_BODY_LIMIT)
+            if body is None or not self._page_call(body, queued=not named):
                 await send_json(send, 422, ui_texts.UNKNOWN_EVENT)
                 return
             receive = _replay(body)
+        elif named:
+            await send_json(send, 404, ui_texts.UNKNOWN_EVENT)
+            return
         await self.app(scope, receive, send)
 
     def _upload_refusal(self, scope: Scope) -> tuple[int, str] | None:
@@ -55,13 +75,21 @@ class GradioGuard:
             return 413, ui_texts.UPLOAD_TOO_LARGE.format(megabytes=self.upload_limit >> 20)
         return None
 
-    def _known_function(self, body: bytes) -> bool:
+    def _page_call(self, body: bytes, *, queued: bool) -> bool:
+        """Whether the body calls one of the page's functions the way the page does."""
         try:
             request = json.loads(body)
         except ValueError:
             return True  # Gradio answers malformed bodies itself, with a 422
-        index = request.get("fn_index") if isinstance(request, dict) else None
-        return index is None or (isinstance(index, int) and index in self.fn_indexes)
+        if not isinstance(request, dict):
+            return True
+        index, data = request.get("fn_index"), request.get("data")
+        if index is None:
+            return queued  # a join may name its function otherwise; a direct call must give the index
+        function = self.functions.get(index) if isinstance(index, int) else None
+        if function is None or function.queue != queued:
+            return False
+        return not isinstance(data, list) or len(data) >= len(function.inputs)
 
 
 def _has_token(headers: dict[str, str], token: str) -> bool:

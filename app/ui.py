@@ -218,7 +218,7 @@ def chat_app(runtime: Runtime, settings: Settings, generation: Generation | None
         button_primary_background_fill="*primary_700", button_primary_background_fill_hover="*primary_800",
         button_primary_text_color="white")
     demo = build_ui(runtime, settings, generation)
-    app.add_middleware(GradioGuard, fn_indexes=demo.fns, upload_limit=UPLOAD_LIMIT_MB << 20,
+    app.add_middleware(GradioGuard, functions=demo.fns, upload_limit=UPLOAD_LIMIT_MB << 20,
                        admin_token=getattr(settings, "admin_token", None))
     gr.mount_gradio_app(app, demo, path="/", footer_links=[], run_history=False,
                         theme=theme, css_paths=[CSS_PATH], js=page_script(),

@@ -167,6 +167,10 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
             rows = _table(kb, name) if busy else gr.skip()
             return (_status(kb, name) if name else gr.skip()), rows, chat, names
 
+        # Plain requests, not the queue: the page's one event stream is shared by its queued events, and a
+        # tick finishing while a question was being sent could close it under the answer, which then never
+        # showed (the chat's timer ran on).
         gr.Timer(1.0).tick(tick, [chosen, loaded], [status, table, collections, loaded], api_visibility="private",
-                           show_progress="hidden")
-        demo.load(tick, [chosen, loaded], [status, table, collections, loaded], api_visibility="private")
+                           show_progress="hidden", queue=False)
+        demo.load(tick, [chosen, loaded], [status, table, collections, loaded], api_visibility="private",
+                  queue=False)

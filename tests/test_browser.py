@@ -118,6 +118,19 @@ def test_chat_answers_with_citations_and_stays_on_the_server(page_and_requests: 
 WAGES = "鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？"
 
 
+def test_a_question_asked_as_the_page_opens_is_answered(browser: Browser, base_url: str) -> None:
+    """The page's own updates (the collection list, a build's progress, once a second) never swallow a
+    question, whether it is sent the moment the page opens or a little later."""
+    from playwright.sync_api import expect
+
+    for wait_ms in (0, 250, 500, 750, 1000, 0, 250, 500):
+        page = open_page(browser, base_url)
+        page.wait_for_timeout(wait_ms)
+        ask(page, WAGES)
+        expect(page.locator("#lq-chat")).to_contain_text("466万元", timeout=15_000)
+        page.context.close()
+
+
 def test_the_api_page_renders_its_operations(browser: Browser, base_url: str, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 

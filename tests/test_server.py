@@ -185,13 +185,30 @@ def test_an_unknown_gradio_function_is_a_422(http: httpx.Client) -> None:
     assert response.status_code == 422 and "刷新页面" in response.json()["detail"]
 
 
+def test_gradio_calls_the_page_does_not_make_are_refused_in_chinese(http: httpx.Client) -> None:
+    info = http.get("/config").json()  # the page's own description of its functions
+    queued = next(d["id"] for d in info["dependencies"] if d["queue"] is not False and d["backend_fn"])
+    direct = next(d for d in info["dependencies"] if d["queue"] is False and d["backend_fn"])
+    calls = [("/gradio_api/run/predict", {"data": [], "fn_index": 999}, 422),  # no such function
+             ("/gradio_api/run/predict", {"data": [None] * 8, "fn_index": queued}, 422),  # the page queues it
+             ("/gradio_api/api/predict", {"data": []}, 422),  # no function named
+             ("/gradio_api/run/predict", {"data": [], "fn_index": direct["id"]}, 422),  # its inputs missing
+             ("/gradio_api/run/ask", {"data": []}, 404), ("/gradio_api/call/v2/ask", {}, 404)]
+    for path, body, status in calls:
+        response = http.post(path, json={**body, "session_hash": "s"})
+        assert response.status_code == status and "刷新页面" in response.json()["detail"], (path, body)
+    inputs = [None] * len(direct["inputs"])
+    assert http.post("/gradio_api/run/predict", json={"data": inputs, "fn_index": direct["id"],
+                                                      "session_hash": "s"}).status_code == 200
+
+
 def test_uploads_with_the_token_are_limited_in_size() -> None:
     from starlette.applications import Starlette
     from starlette.testclient import TestClient as StarletteClient
 
     from app.gradio_guard import GradioGuard
 
-    guarded = GradioGuard(Starlette(), fn_indexes={0}, upload_limit=1 << 20, admin_token="s3cret")
+    guarded = GradioGuard(Starlette(), functions={}, upload_limit=1 << 20, admin_token="s3cret")
     client = StarletteClient(guarded)
     big = client.post("/gradio_api/upload", files={"files": ("a.txt", b"x" * (2 << 20))},
                       headers={"authorization": "Bearer s3cret"})
