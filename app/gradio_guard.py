@@ -8,7 +8,8 @@
   table before Gradio sees it: /gradio_api/queue/join for the queued ones,
   /gradio_api/run/predict (or api/predict) for the few the page calls directly. An
   fn_index the page does not have, one sent the other way, or fewer inputs than the
-  function takes is a 422, not Gradio's 500.
+  function takes is a 422, not Gradio's 500; so is a direct call whose function
+  fails on what it was sent (Gradio would answer 500 with the exception's text).
 - Named endpoints (/gradio_api/run/NAME, api/NAME, call/NAME): the page has none,
   every function being private, so these are a 404 rather than Gradio's 500.
 Refusals are JSON in Chinese, like the rest of the API.
@@ -61,6 +62,8 @@ class GradioGuard:
                 await send_json(send, 422, ui_texts.UNKNOWN_EVENT)
                 return
             receive = _replay(body)
+            if named:
+                send = _refusing_failures(send)
         elif named:
             await send_json(send, 404, ui_texts.UNKNOWN_EVENT)
             return
@@ -111,6 +114,22 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
         chunks.append(chunk)
         more = message.get("more_body", False)
     return b"".join(chunks)
+
+
+def _refusing_failures(send: Send) -> Send:
+    """A send that turns Gradio's 500 for a failed direct call into the Chinese refusal (its body is dropped)."""
+    failed = False
+
+    async def guarded(message: Message) -> None:
+        nonlocal failed
+        if message["type"] == "http.response.start" and message["status"] >= 500:
+            failed = True
+        elif not failed:
+            await send(message)
+        elif message["type"] == "http.response.body" and not message.get("more_body", False):
+            await send_json(send, 422, ui_texts.BAD_EVENT_DATA)
+
+    return guarded
 
 
 def _replay(body: bytes) -> Receive:

@@ -198,8 +198,11 @@ def build_ui(runtime: Runtime, settings: Settings, generation: Generation | None
         for button in examples:
             button.click(ask, [button, chatbot, previous, top_k, mode, collections, generate, as_of], outputs,
                          api_visibility="private")
-        clear.click(lambda: ([], "", empty_sources(), ""), None, outputs, api_visibility="private")
+        clear.click(lambda: ([], "", empty_sources(), ""), None, outputs, api_visibility="private", queue=False)
         mount_tabs(demo, runtime, settings, chatbot, collections)  # retrieval test, management, 👍/👎
+    # Only the answer, which streams, goes through the queue; every other event is a plain request
+    # (queue=False). The page shares one event stream among its queued events, and one finishing just as
+    # another was sent could close that stream under the second, which then never completed (its timer ran on).
     demo.queue(default_concurrency_limit=4)
     return demo
 

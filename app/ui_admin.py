@@ -149,12 +149,18 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
             return t.DELETED_DOCUMENT.format(file=file), name
 
         outputs = [message, chosen, status, table, document]
-        create.click(guarded(do_create), [token, chosen, new_name], outputs, api_visibility="private")
-        upload.click(guarded(do_upload), [token, chosen, files], outputs, api_visibility="private")
-        reindex.click(guarded(do_reindex), [token, chosen], outputs, api_visibility="private")
-        remove_collection.click(guarded(do_delete), [token, chosen], outputs, api_visibility="private")
-        remove_document.click(guarded(do_remove), [token, chosen, document], outputs, api_visibility="private")
-        chosen.change(view, chosen, [status, table, document], api_visibility="private")
+        create.click(guarded(do_create), [token, chosen, new_name], outputs, api_visibility="private",
+                     queue=False)
+        upload.click(guarded(do_upload), [token, chosen, files], outputs, api_visibility="private",
+                     queue=False)
+        reindex.click(guarded(do_reindex), [token, chosen], outputs, api_visibility="private",
+                      queue=False)
+        remove_collection.click(guarded(do_delete), [token, chosen], outputs, api_visibility="private",
+                                queue=False)
+        remove_document.click(guarded(do_remove), [token, chosen, document], outputs, api_visibility="private",
+                              queue=False)
+        chosen.change(view, chosen, [status, table, document], api_visibility="private",
+                      queue=False)
 
         def tick(name: str | None, known: tuple[str, ...]) -> tuple[Any, ...]:
             """Progress of the build; and the chat's collection list once the loaded set changes."""
@@ -167,9 +173,6 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
             rows = _table(kb, name) if busy else gr.skip()
             return (_status(kb, name) if name else gr.skip()), rows, chat, names
 
-        # Plain requests, not the queue: the page's one event stream is shared by its queued events, and a
-        # tick finishing while a question was being sent could close it under the answer, which then never
-        # showed (the chat's timer ran on).
         gr.Timer(1.0).tick(tick, [chosen, loaded], [status, table, collections, loaded], api_visibility="private",
                            show_progress="hidden", queue=False)
         demo.load(tick, [chosen, loaded], [status, table, collections, loaded], api_visibility="private",

@@ -59,4 +59,4 @@ def feedback_controls(runtime: Runtime, chatbot: gr.Chatbot) -> None:
         index = data.index if isinstance(data.index, int) else data.index[0]
         return rate(runtime, history, index, data.liked, comment_text), ""
 
-    chatbot.like(on_like, [chatbot, comment], [notice, comment], api_visibility="private")
+    chatbot.like(on_like, [chatbot, comment], [notice, comment], api_visibility="private", queue=False)

@@ -70,4 +70,4 @@ def probe_tab(runtime: Runtime, collections: gr.CheckboxGroup) -> None:
         results = gr.HTML(elem_id="lq-probe-results")
         probe = make_probe(runtime)
         for trigger in (query.submit, run.click):
-            trigger(probe, [query, top_k, mode, collections], results, api_visibility="private")
+            trigger(probe, [query, top_k, mode, collections], results, api_visibility="private", queue=False)

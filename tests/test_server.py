@@ -188,17 +188,19 @@ def test_an_unknown_gradio_function_is_a_422(http: httpx.Client) -> None:
 def test_gradio_calls_the_page_does_not_make_are_refused_in_chinese(http: httpx.Client) -> None:
     info = http.get("/config").json()  # the page's own description of its functions
     queued = next(d["id"] for d in info["dependencies"] if d["queue"] is not False and d["backend_fn"])
-    direct = next(d for d in info["dependencies"] if d["queue"] is False and d["backend_fn"])
+    direct = [d for d in info["dependencies"] if d["queue"] is False and d["backend_fn"]]
+    takes = next(d for d in direct if d["inputs"])
     calls = [("/gradio_api/run/predict", {"data": [], "fn_index": 999}, 422),  # no such function
              ("/gradio_api/run/predict", {"data": [None] * 8, "fn_index": queued}, 422),  # the page queues it
              ("/gradio_api/api/predict", {"data": []}, 422),  # no function named
-             ("/gradio_api/run/predict", {"data": [], "fn_index": direct["id"]}, 422),  # its inputs missing
+             ("/gradio_api/run/predict", {"data": [], "fn_index": takes["id"]}, 422),  # its inputs missing
+             ("/gradio_api/run/predict", {"data": [[]] * len(takes["inputs"]), "fn_index": takes["id"]}, 422),
              ("/gradio_api/run/ask", {"data": []}, 404), ("/gradio_api/call/v2/ask", {}, 404)]
     for path, body, status in calls:
         response = http.post(path, json={**body, "session_hash": "s"})
         assert response.status_code == status and "刷新页面" in response.json()["detail"], (path, body)
-    inputs = [None] * len(direct["inputs"])
-    assert http.post("/gradio_api/run/predict", json={"data": inputs, "fn_index": direct["id"],
+    clear = next(d for d in direct if not d["inputs"])  # the page's 清空对话
+    assert http.post("/gradio_api/run/predict", json={"data": [], "fn_index": clear["id"],
                                                       "session_hash": "s"}).status_code == 200
 
 
