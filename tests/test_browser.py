@@ -70,6 +70,13 @@ def page_and_requests(browser: Browser, base_url: str) -> Iterator[tuple[Page, l
     context.close()
 
 
+def open_cited(page: Page) -> Page:
+    """Click 查看全文 on the first quoted source; the document page it opens."""
+    with page.expect_popup() as popup_info:
+        page.locator("#lq-sources-panel .lq-quoted a.lq-open").first.click()
+    return popup_info.value
+
+
 def ask(page: Page, question: str) -> None:
     page.locator("#lq-question textarea").fill(question)
     page.locator("#lq-ask").click()
@@ -89,9 +96,7 @@ def test_chat_answers_with_citations_and_stays_on_the_server(page_and_requests: 
     expect(sources.locator("mark.lq-quote").first).to_contain_text("466万元")
     page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
 
-    with page.expect_popup() as popup_info:
-        sources.locator(".lq-quoted a.lq-open").first.click()
-    document = popup_info.value
+    document = open_cited(page)
     expect(document.locator("mark#cited")).to_contain_text("466万元")
     document.close()
 

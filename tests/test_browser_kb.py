@@ -19,7 +19,7 @@ from app.engine import Engine, load_engine
 from app.server import create_app, serve_in_thread
 from rag.protocols import Encoder
 from tests import formats_fixtures as fx
-from tests.test_browser import browser, open_page  # noqa: F401  (the chromium fixture)
+from tests.test_browser import browser, open_cited, open_page  # noqa: F401  (the chromium fixture)
 from tests.test_kb import TOKEN, home_with_seeds
 
 if TYPE_CHECKING:
@@ -77,9 +77,7 @@ def test_upload_a_docx_then_ask_about_it(browser: Browser, served: tuple[str, Se
     expect(chat).to_contain_text("四十七件")
     expect(sources.locator(".lq-card").first).to_contain_text("青禾镇人民调解工作通报")
     page.screenshot(path=str(tmp_path / "answer.png"), full_page=True)
-    with page.expect_popup() as popup_info:
-        sources.locator(".lq-quoted a.lq-open").first.click()
-    document = popup_info.value
+    document = open_cited(page)
     expect(document.locator("mark#cited")).to_contain_text("四十七件")
     expect(document.locator("h1")).to_contain_text("青禾镇人民调解工作通报")
     document.close()
