@@ -11,9 +11,10 @@ and the passages it embedded (cache rows it added), and checks on the finished i
 passage count, and for `--sample` passages that the stored vector is the one the encoder gives for its
 text now. Run: `python -m bench.resume [--passages 600]`.
 
-A build of 100k+ articles that one sitting can finish: the national laws (their 24,887 vectors
+A build of 100k+ articles with a quarter of its vectors shipped: the national laws (24,887 vectors
 shipped), then judicial interpretations, administrative regulations, departmental rules and local
-regulations until 100k articles, killed when 37k are embedded, about half of what it embeds:
+regulations until 100k articles, killed when 37k are embedded, about half of the ~75k it embeds
+(about two hours of embedding on two cores in all):
 `python -m bench.resume --folder 宪法 宪法相关法 民法典 民法商法 行政法 经济法 社会法 刑法
 诉讼与非诉讼程序法 司法解释 行政法规 部门规章 DLC --passages 100000 --shipped --stop-at 0.37`.
 
