@@ -26,6 +26,7 @@ from app.deps import Runtime
 from app.engine import Engine, available_collections, load_engine
 from app.feedback import FeedbackStore
 from app.generation import Generation, load_generation
+from app.gradio_import import import_gradio
 from app.indexer import code_version
 from app.kb import KnowledgeBase
 from app.late_chat import LateChat
@@ -66,7 +67,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
 
 def _chat_app(runtime: Runtime, settings: Settings, generation: Generation | None) -> FastAPI:
-    from app.ui import chat_app  # gradio takes seconds to import: after the index, in the background
+    # Gradio takes a second to import even the quick way: after the index, in the background.
+    import_gradio()
+    from app.ui import chat_app
 
     return chat_app(runtime, settings, generation)
 

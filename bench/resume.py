@@ -17,6 +17,9 @@ regulations until 100k articles, killed when 37k are embedded, about half of the
 (about two hours of embedding on two cores in all):
 `python -m bench.resume --folder 宪法 宪法相关法 民法典 民法商法 行政法 经济法 社会法 刑法
 诉讼与非诉讼程序法 司法解释 行政法规 部门规章 DLC --passages 100000 --shipped --stop-at 0.37`.
+A build this bench left stopped (in the folder it printed, `lawqa-resume-…` under the temporary
+directory) is resumed again, and run to the end with the same checks, by the same command with
+`--home FOLDER`.
 
 A build of 100k+ articles takes hours of embedding on two cores, more than one sitting: with
 `--budget S` the resumed run is stopped (SIGKILL again) after S seconds and the report is about the
@@ -130,25 +133,37 @@ def main() -> None:
     parser.add_argument("--shipped", action="store_true", help="use the national laws' shipped vectors")
     parser.add_argument("--all", action="store_true", help="all of LawRefBook (national and local, ~147k articles)")
     parser.add_argument("--budget", type=float, help="stop the resumed run too after this many seconds")
+    parser.add_argument("--home", type=Path,
+                        help="resume the build a run of this bench left stopped in this folder, to the end")
     args = parser.parse_args()
     folders = [SOURCES[1]] if args.all else [SOURCES[1] / name for name in args.folder]
     files, chosen = choose_files(folders, args.passages)
-    home = Path(tempfile.mkdtemp(prefix="lawqa-resume-"))
+    home = args.home or Path(tempfile.mkdtemp(prefix="lawqa-resume-"))
     shipped = Settings().shipped_vectors.resolve() if args.shipped else home / "none"
     settings = Settings(home=home, collection="resume", shipped_vectors=shipped)
     command, env = index_command(files, settings)
+    if args.home is not None:
+        print(f"{chosen} passages from {len(files)} files; the cache in {home} holds {cached(settings)} vectors",
+              flush=True)
+        resume_to_the_end(command, env, settings, args.sample)
+        return
 
     killed_after, first, before = run_until(command, env, settings, rows=args.stop_at * chosen, seconds=float("inf"))
     parsing = f"its first vector after {first:.1f} s of parsing" if first is not None else "none before the kill"
-    print(f"{chosen} passages from {len(files)} files; killed (SIGKILL) after {killed_after:.1f} s with {before} "
-          f"passages embedded ({parsing})")
+    print(f"{chosen} passages from {len(files)} files, built in {home}; killed (SIGKILL) after {killed_after:.1f} s "
+          f"with {before} passages embedded ({parsing})", flush=True)
     if args.budget is not None:
         report_budgeted(command, env, settings, files, before, args)
         return
+    resume_to_the_end(command, env, settings, args.sample)
+
+
+def resume_to_the_end(command: list[str], env: dict[str, str], settings: Settings, sample: int) -> None:
+    before = cached(settings)
     resumed_s, first, after = run_until(command, env, settings, rows=float("inf"), seconds=float("inf"))
     skipped = f"its first new vector after {first:.1f} s" if first is not None else "no new vector"
     print(f"the resumed run took {resumed_s:.1f} s ({skipped}) and embedded {after - before} more")
-    report_index(settings, args.sample)
+    report_index(settings, sample)
 
 
 def report_budgeted(command: list[str], env: dict[str, str], settings: Settings, files: list[Path], before: int,

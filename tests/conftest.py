@@ -8,8 +8,13 @@ import pytest
 
 from app.config import Settings
 from app.engine import Engine, load_engine
+from app.gradio_import import import_gradio
 from app.indexer import build
 from rag.protocols import Encoder
+
+# Gradio as `lawqa serve` imports it (app.gradio_import), before any test module imports it the usual way:
+# the chat the tests drive is the one users get.
+import_gradio()
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -1,0 +1,28 @@
+"""The chat's quicker Gradio import (app.gradio_import), in a fresh interpreter: Gradio is usually imported
+in this one already."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+CHECKS = """
+import sys
+from app.gradio_import import import_gradio, _write_no_stub
+
+gr = import_gradio()
+assert gr.component_meta.create_or_modify_pyi is _write_no_stub, "Gradio still writes its stubs"
+assert "mcp" not in sys.modules, "Gradio's import loaded the mcp package"
+with gr.Blocks() as demo:
+    box = gr.Textbox(label="问题")
+    box.submit(lambda text: text, box, box)
+assert len(demo.fns) == 1
+import mcp.server  # `lawqa mcp` still has its package: only Gradio's import went without it
+print("ok")
+"""
+
+
+def test_gradio_imports_without_stub_writing_or_mcp_and_still_builds_a_page() -> None:
+    done = subprocess.run([sys.executable, "-c", CHECKS], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
