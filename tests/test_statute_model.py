@@ -23,15 +23,19 @@ def test_article_keys_join_stard_names_and_chunk_labels() -> None:
     assert law_key(f"{interpretation}第一条") == interpretation
 
 
-def test_model_round_trips_with_its_adapter(tmp_path: Path) -> None:
+def test_model_round_trips_with_its_adapter_and_neighbours(tmp_path: Path) -> None:
     ranker = Ranker(("a", "b"), (0.0, 1.0), (1.0, 2.0), (0.5, -0.5))
+    neighbours = np.arange(8, dtype=np.float32).reshape(2, 4)
     model = LawModel("v1", "enc", ranker, {"民法典": 3.0}, {"民法典第一条": 1.0}, {"老板": [("用人单位", 0.4)]},
-                     0.3, 10, np.eye(4, dtype=np.float32), {"fitted_on": "test"})
+                     0.3, 10, np.eye(4, dtype=np.float32), {"fitted_on": "test"}, neighbour_vectors=neighbours,
+                     neighbour_articles=[["民法典第一条"], ["民法典第二条", "劳动法第三条"]], neighbour_count=10)
     path = tmp_path / "laws_model.json"
     model.save(path)
     loaded = LawModel.load(path)
     assert loaded.ranker == ranker and loaded.expansion == model.expansion and loaded.info == model.info
     assert loaded.adapter is not None and np.array_equal(loaded.adapter, np.eye(4))
+    assert loaded.neighbour_vectors is not None and np.array_equal(loaded.neighbour_vectors, neighbours)
+    assert loaded.neighbour_articles == model.neighbour_articles and loaded.neighbour_count == 10
     path.write_text('{"format": 99}', encoding="utf-8")
     with pytest.raises(ValueError, match="lawqa learn"):
         LawModel.load(path)
@@ -42,6 +46,7 @@ def test_shipped_model_has_a_version_and_cross_validated_figures() -> None:
     model = learned_law_model()
     assert model is not None and model.version and model.info["fitted_on"] == "STARD train split"
     assert model.info["cv_reranker"] and model.adapter is not None
+    assert model.neighbour_vectors is not None and len(model.neighbour_vectors) == len(model.neighbour_articles)
 
 
 def test_listwise_fit_puts_the_gold_candidate_first() -> None:
@@ -101,3 +106,18 @@ def test_the_shipped_law_prior_share_was_chosen_on_citizen_questions(shipped_eng
     finally:
         ranker.use_law_prior_share(model.law_prior_share)
 
+
+
+def test_a_question_like_a_train_question_brings_its_articles_as_candidates(shipped_engine: Engine) -> None:
+    """The neighbours: asked as a STARD train question was, its lawyer's articles are voted for."""
+    ranker = shipped_engine.collections["laws"].retriever.ranker
+    assert ranker is not None and ranker.model.neighbour_vectors is not None
+    asked = ranker.model.neighbour_vectors[:1]
+    share, closest = ranker.neighbour_votes(asked[0])
+    for key in ranker.model.neighbour_articles[0]:
+        if key in ranker.article_rows:
+            rows = ranker.article_rows[key]
+            assert share[rows].min() > 0 and np.allclose(closest[rows], 1.0, atol=1e-3)
+    found = ranker.candidates("", [], asked)
+    voted = np.flatnonzero(share)
+    assert voted.size and np.isin(voted, found.rows).all()

@@ -2,7 +2,9 @@
 
 `lawqa calibrate` re-learns the answer policy (answer_policy.json); `lawqa learn`
 re-learns the statute search model for the laws collection (laws_model.json with
-its manifest fields, and laws_model_adapter.npy).
+its manifest fields, laws_model_adapter.npy, and laws_model_neighbours.npy: the e5
+vectors of STARD's train questions, MIT-licensed like STARD, whose gold articles
+the model keeps as the neighbours' votes).
 """
 
 from __future__ import annotations

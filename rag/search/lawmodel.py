@@ -1,9 +1,10 @@
 """What is learned for statute search, as data: priors, query adapter, expansion, reranker weights.
 
 `lawqa learn` fits it on STARD's train split (non-lawyers' questions with the
-articles a lawyer judged relevant) and writes it as two files: a JSON manifest
+articles a lawyer judged relevant) and writes it as three files: a JSON manifest
 (format, version, encoder, what it was fitted on, cross-validated figures, and
-the small tables) and an `.npy` with the query adapter matrix. Laws and articles
+the small tables), an `.npy` with the query adapter matrix and one with the
+train questions' vectors (the neighbours). Laws and articles
 are keyed by `article_key` ("民法典第五十四条"), so the model carries over to any
 statute collection that labels its chunks the product's way.
 """
@@ -22,6 +23,7 @@ import numpy.typing as npt
 from rag.text.numerals import ARTICLE_REF
 
 FORMAT = 1
+ARRAYS = ("adapter", "neighbour_vectors")  # saved beside the JSON as .npy files
 FloatArray = npt.NDArray[np.float32]
 _NAME = re.compile(rf"^(.*?)({ARTICLE_REF})$")
 _SPACE = re.compile(r"\s+")
@@ -72,17 +74,25 @@ class LawModel:
     # questions cite 民法典 in almost half the cases; a desk's questions spread over many more laws, so
     # `lawqa calibrate` chooses this share by cross-validation on citizen questions.
     law_prior_share: float = 1.0
+    # Earlier questions as neighbours: a question close to a train question is often answered by the
+    # articles its lawyer cited. The train questions' vectors (this encoder's) and their gold article keys;
+    # per question the `neighbour_count` nearest vote, weighted by exp((cosine - best) / temperature).
+    neighbour_vectors: FloatArray | None = None
+    neighbour_articles: list[list[str]] = field(default_factory=list)
+    neighbour_count: int = 20
+    neighbour_temperature: float = 0.05
 
     def save(self, path: Path) -> None:
         """Write `path` (JSON) and, beside it, the adapter `.npy`; each through a temp file."""
         body = asdict(self)
-        body.pop("adapter")
         body["format"] = FORMAT
-        body["adapter_file"] = _adapter_path(path).name if self.adapter is not None else ""
-        if self.adapter is not None:
-            tmp = _adapter_path(path).with_suffix(".tmp.npy")
-            np.save(tmp, self.adapter.astype(np.float32))
-            tmp.replace(_adapter_path(path))
+        for name in ARRAYS:
+            array = body.pop(name)
+            body[f"{name}_file"] = _array_path(path, name).name if array is not None else ""
+            if array is not None:
+                tmp = _array_path(path, name).with_suffix(".tmp.npy")
+                np.save(tmp, array.astype(np.float32))
+                tmp.replace(_array_path(path, name))
         text = json.dumps(body, ensure_ascii=False, indent=1, sort_keys=True)
         path.with_suffix(".tmp").write_text(text + "\n", encoding="utf-8")
         path.with_suffix(".tmp").replace(path)
@@ -93,12 +103,15 @@ class LawModel:
         body = json.loads(path.read_text(encoding="utf-8"))
         if body.pop("format", None) != FORMAT:
             raise ValueError(f"{path}: not a statute model of format {FORMAT}; run 'lawqa learn'")
-        adapter_file = body.pop("adapter_file", "")
-        adapter = np.load(path.parent / adapter_file).astype(np.float32) if adapter_file else None
+        arrays: dict[str, Any] = {}
+        for name in ARRAYS:
+            file = body.pop(f"{name}_file", "")
+            arrays[name] = np.load(path.parent / file).astype(np.float32) if file else None
         ranker = Ranker(**{k: tuple(v) for k, v in body.pop("ranker").items()})
         expansion = {t: [(o, float(s)) for o, s in pairs] for t, pairs in body.pop("expansion").items()}
-        return cls(ranker=ranker, expansion=expansion, adapter=adapter, **body)
+        return cls(ranker=ranker, expansion=expansion, **arrays, **body)
 
 
-def _adapter_path(path: Path) -> Path:
-    return path.with_name(path.stem + "_adapter.npy")
+def _array_path(path: Path, name: str) -> Path:
+    suffix = "adapter" if name == "adapter" else "neighbours"
+    return path.with_name(f"{path.stem}_{suffix}.npy")

@@ -2,7 +2,8 @@
 
 Candidates are the union of the best `model.candidates` chunks by the raw e5
 cosine, the adapted cosine (question mapped by the learned adapter), BM25, and
-BM25 with the learned colloquial-to-legal expansion. Each candidate gets the
+BM25 with the learned colloquial-to-legal expansion, and the articles that
+answered the train questions nearest to this one (the neighbours). Each candidate gets the
 features in FEATURES and the model's linear score; a law or article the question
 names explicitly is always a candidate, and the caller adds its usual bonus.
 """
@@ -25,7 +26,8 @@ from rag.types import Chunk, DocMeta
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FEATURES = ("dense", "adapted", "bm25", "expanded", "law_prior", "article_prior", "law_named", "article_named",
-            "in_force", "length", "rank_dense", "rank_adapted", "rank_bm25", "rank_expanded", "title_words")
+            "in_force", "length", "rank_dense", "rank_adapted", "rank_bm25", "rank_expanded", "title_words",
+            "neighbour_share", "neighbour_cosine")
 DENSE_DEPTH = 1000  # exact cosines this deep; deeper chunks get the last one as a ceiling
 
 
@@ -63,6 +65,7 @@ class StatuteRanker:
         self.matcher = matcher
         self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
         self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts)
+        self.article_rows = _rows_by_article(chunks)
         self.use_law_prior_share(model.law_prior_share)  # sets self.law_prior
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
@@ -89,11 +92,14 @@ class StatuteRanker:
         expanded = self.lexical.scores(*self.expander.expand(tokens))
         named = self.matcher.bonus(query, 1.0, 0.0)
         article = self.matcher.article_bonus(query, 1.0, len(named))
+        share, closest = self.neighbour_votes(query_vector[0])
         rankings = (dense, adapted, bm25, expanded)
-        rows = _union([_top(s, self.model.candidates) for s in rankings] + [np.flatnonzero(named * article)])
+        rows = _union([_top(s, self.model.candidates) for s in rankings]
+                      + [np.flatnonzero(named * article), np.flatnonzero(share)])
         columns = [dense[rows], adapted[rows], _share(bm25)[rows], _share(expanded)[rows], self.law_prior[rows],
                    self.article_prior[rows], named[rows], article[rows], self.in_force[rows], self.length[rows],
-                   *(_reciprocal_rank(s[rows]) for s in rankings), self._title_share(rows, tokens)]
+                   *(_reciprocal_rank(s[rows]) for s in rankings), self._title_share(rows, tokens),
+                   share[rows], closest[rows]]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
     def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> tuple[FloatArray, Candidates]:
@@ -105,6 +111,28 @@ class StatuteRanker:
         scores = np.full(self.vectors.size, -np.inf, dtype=np.float32)
         scores[found.rows] = (learned - low) / (high - low) if high > low else 1.0
         return scores, found
+
+    def neighbour_votes(self, query_vector: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Per chunk: the weighted share of the nearest train questions whose gold answer is its article, and
+        the best cosine of one that is (else the farthest neighbour's, as a ceiling). Zeros without neighbours.
+        The share says which articles the neighbours agree on; the cosine, how near they are at all."""
+        model, size = self.model, self.vectors.size
+        pool = model.neighbour_vectors
+        if pool is None or not len(pool):
+            return np.zeros(size, dtype=np.float32), np.zeros(size, dtype=np.float32)
+        cosines = pool @ query_vector
+        near = np.argsort(-cosines, kind="stable")[:model.neighbour_count]
+        weights = np.exp((cosines[near] - cosines[near[0]]) / model.neighbour_temperature)
+        weights /= weights.sum()
+        share = np.zeros(size, dtype=np.float32)
+        closest = np.full(size, cosines[near[-1]], dtype=np.float32)
+        for question, weight in zip(near, weights, strict=True):
+            for key in model.neighbour_articles[question]:
+                rows = self.article_rows.get(key)
+                if rows is not None:
+                    share[rows] += weight
+                    closest[rows] = np.maximum(closest[rows], cosines[question])
+        return share, closest
 
     def _title_share(self, rows: IntArray, tokens: Sequence[str]) -> FloatArray:
         """Share of the words of the candidate's law title that the question uses ("劳动合同" of 劳动合同法)."""
@@ -120,6 +148,15 @@ class StatuteRanker:
             valid = ids[row] >= 0
             full[row, ids[row][valid]] = found[row][valid]
         return full[0], full[1]
+
+
+def _rows_by_article(chunks: Sequence[Chunk]) -> dict[str, IntArray]:
+    """Article key -> the rows of its chunks (every version of the article)."""
+    rows: dict[str, list[int]] = {}
+    for row, chunk in enumerate(chunks):
+        if chunk.label:
+            rows.setdefault(article_key(chunk.label), []).append(row)
+    return {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
 
 
 def _top(scores: FloatArray, k: int) -> IntArray:
