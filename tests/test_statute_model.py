@@ -1,5 +1,8 @@
 """The learned statute search: its artifact, its reranker fit, the collection prior, and the real laws."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -121,3 +124,19 @@ def test_a_question_like_a_train_question_brings_its_articles_as_candidates(ship
     found = ranker.candidates("", [], asked)
     voted = np.flatnonzero(share)
     assert voted.size and np.isin(voted, found.rows).all()
+
+
+
+EXPANSION_TIES = """
+from rag.search.expansion import TermExpander
+pairs = [(["老板"], ["用人单位", "雇主", "劳动者", "工资"]), (["老板"], ["用人单位", "雇主", "报酬", "工资"])]
+print(TermExpander(min_count=1, min_share=0.0, min_lift=0.0, per_term=3).fit(pairs).table["老板"])
+"""
+
+
+def test_expansion_breaks_ties_by_term_whatever_the_hash_seed() -> None:
+    """Equally likely passage terms are kept in term order, not a set's hash order, so `lawqa learn` gives
+    the same model every run."""
+    tables = {subprocess.run([sys.executable, "-c", EXPANSION_TIES], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
+    assert tables == {"[('工资', 1.0), ('用人单位', 1.0), ('雇主', 1.0)]\n"}

@@ -42,7 +42,7 @@ class TermExpander:
             kept = [(other, n / count) for other, n in together[term].items()
                     if other != term and n / count >= self.min_share
                     and (n / count) / (in_passages[other] / total) >= self.min_lift]
-            self.table[term] = sorted(kept, key=lambda pair: -pair[1])[: self.per_term]
+            self.table[term] = sorted(kept, key=lambda pair: (-pair[1], pair[0]))[: self.per_term]  # ties by term
         return self
 
     def expand(self, tokens: Sequence[str]) -> tuple[list[str], dict[str, float]]:
