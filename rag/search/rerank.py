@@ -46,12 +46,21 @@ def log_share(counts: FloatArray) -> FloatArray:
     return scaled
 
 
-def chunk_priors(chunks: Sequence[Chunk], law_counts: dict[str, float],
-                 article_counts: dict[str, float]) -> tuple[FloatArray, FloatArray]:
-    laws = np.array([law_counts.get(law_key(c.label or c.doc_id), 0.0) for c in chunks], dtype=np.float32)
-    articles = np.array([article_counts.get(article_key(c.label), 0.0) if c.label else 0.0 for c in chunks],
-                        dtype=np.float32)
-    return log_share(laws), log_share(articles)
+def chunk_keys(chunks: Sequence[Chunk]) -> tuple[list[str], list[str]]:
+    """Per chunk: its law key and its article key ("" for a chunk without a label)."""
+    articles = [article_key(c.label) if c.label else "" for c in chunks]
+    laws = [law_key(article or c.doc_id) for article, c in zip(articles, chunks, strict=True)]
+    return laws, articles
+
+
+def chunk_priors(chunks: Sequence[Chunk], law_counts: dict[str, float], article_counts: dict[str, float],
+                 keys: tuple[list[str], list[str]] | None = None) -> tuple[FloatArray, FloatArray]:
+    """`keys`: chunk_keys(chunks), when the caller has them already."""
+    laws, articles = keys or chunk_keys(chunks)
+    law_counts_per_chunk = np.array([law_counts.get(law, 0.0) for law in laws], dtype=np.float32)
+    article_counts_per_chunk = np.array([article_counts.get(a, 0.0) if a else 0.0 for a in articles],
+                                        dtype=np.float32)
+    return log_share(law_counts_per_chunk), log_share(article_counts_per_chunk)
 
 
 class StatuteRanker:
@@ -64,14 +73,15 @@ class StatuteRanker:
         self.lexical = lexical
         self.matcher = matcher
         self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
-        self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts)
-        self.article_rows = _rows_by_article(chunks)
+        laws, articles = chunk_keys(chunks)  # computed once: a restart waits for this over every chunk
+        self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts,
+                                                                   keys=(laws, articles))
+        self.article_rows = _rows_by_article(articles)
         self.use_law_prior_share(model.law_prior_share)  # sets self.law_prior
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
-        titles = {law_key(c.label or c.doc_id) for c in chunks}
-        words = {title: frozenset(tokenizer.tokens(title)) for title in titles}
-        self.title_words = [words[law_key(c.label or c.doc_id)] for c in chunks]
+        words = {title: frozenset(tokenizer.tokens(title)) for title in set(laws)}
+        self.title_words = [words[law] for law in laws]
 
     def use_law_prior_share(self, share: float) -> None:
         """Keep `share` of the law prior's spread around its training mean (LawModel.law_prior_share)."""
@@ -150,12 +160,12 @@ class StatuteRanker:
         return full[0], full[1]
 
 
-def _rows_by_article(chunks: Sequence[Chunk]) -> dict[str, IntArray]:
-    """Article key -> the rows of its chunks (every version of the article)."""
+def _rows_by_article(articles: Sequence[str]) -> dict[str, IntArray]:
+    """Article key -> the rows of its chunks (every version of the article); `articles` as chunk_keys gives."""
     rows: dict[str, list[int]] = {}
-    for row, chunk in enumerate(chunks):
-        if chunk.label:
-            rows.setdefault(article_key(chunk.label), []).append(row)
+    for row, key in enumerate(articles):
+        if key:
+            rows.setdefault(key, []).append(row)
     return {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
 
 
