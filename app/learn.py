@@ -29,7 +29,7 @@ from rag.ingest.indexing import passage_text
 from rag.protocols import Encoder, Vectors
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, Ranker, article_key
-from rag.search.rerank import FEATURES, StatuteRanker
+from rag.search.rerank import FEATURES, StatuteRanker, nearest
 from rag.search.retriever import Retriever, prepare_query
 from rag.search.training import Group, citation_counts, fit_ranker, ranking_metrics
 
@@ -131,10 +131,8 @@ def choose_neighbours(material: Material, split: list[np.ndarray]) -> tuple[tupl
         pool = _rest(split, k)
         cosines = material.vectors[held] @ material.vectors[pool].T
         for row, i in enumerate(held):
-            order = np.argsort(-cosines[row], kind="stable")
             for count, temperature in scores:
-                near = order[:count]
-                weights = np.exp((cosines[row, near] - cosines[row, near[0]]) / temperature)
+                near, weights = nearest(cosines[row], count, temperature)
                 votes: dict[str, float] = {}
                 for j, weight in zip(near, weights, strict=True):
                     for key in sorted(material.questions[pool[j]].gold):  # ties in a fixed order

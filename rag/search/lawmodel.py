@@ -23,7 +23,7 @@ import numpy.typing as npt
 from rag.text.numerals import ARTICLE_REF
 
 FORMAT = 1
-ARRAYS = ("adapter", "neighbour_vectors")  # saved beside the JSON as .npy files
+ARRAYS = {"adapter": "adapter", "neighbour_vectors": "neighbours"}  # field -> file suffix, beside the JSON
 FloatArray = npt.NDArray[np.float32]
 _NAME = re.compile(rf"^(.*?)({ARTICLE_REF})$")
 _SPACE = re.compile(r"\s+")
@@ -113,5 +113,4 @@ class LawModel:
 
 
 def _array_path(path: Path, name: str) -> Path:
-    suffix = "adapter" if name == "adapter" else "neighbours"
-    return path.with_name(f"{path.stem}_{suffix}.npy")
+    return path.with_name(f"{path.stem}_{ARRAYS[name]}.npy")

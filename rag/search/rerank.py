@@ -32,6 +32,40 @@ DENSE_DEPTH = 1000  # exact cosines this deep; deeper chunks get the last one as
 
 
 @dataclass(frozen=True)
+class NeighbourVotes:
+    """The chunks of the articles the nearest train questions cite: per row (ascending), the weighted share
+    of the neighbours citing it and the best cosine of one that does. Every other chunk has share 0 and
+    cosine `floor`, the farthest neighbour's, as a ceiling."""
+
+    rows: IntArray
+    share: FloatArray
+    closest: FloatArray
+    floor: float
+
+    @classmethod
+    def none(cls, floor: float = 0.0) -> NeighbourVotes:
+        empty = np.zeros(0, dtype=np.float32)
+        return cls(np.zeros(0, dtype=np.int64), empty, empty, floor)
+
+    def at(self, rows: IntArray) -> tuple[FloatArray, FloatArray]:
+        """Share and closest cosine of `rows` (ascending, holding every voted row)."""
+        share = np.zeros(len(rows), dtype=np.float32)
+        closest = np.full(len(rows), self.floor, dtype=np.float32)
+        where = np.searchsorted(rows, self.rows)
+        share[where] = self.share
+        closest[where] = self.closest
+        return share, closest
+
+
+def nearest(cosines: FloatArray, count: int, temperature: float) -> tuple[IntArray, FloatArray]:
+    """The `count` nearest (best cosine first) and their weights exp((cosine - best) / temperature), summing
+    to 1: how train questions vote as neighbours, in `lawqa learn` and at search time."""
+    near = np.argsort(-cosines, kind="stable")[:count]
+    weights = np.exp((cosines[near] - cosines[near[0]]) / temperature)
+    return near, weights / weights.sum()
+
+
+@dataclass(frozen=True)
 class Candidates:
     rows: IntArray  # chunk rows, ascending
     features: FloatArray  # one row per candidate, columns as FEATURES
@@ -102,14 +136,14 @@ class StatuteRanker:
         expanded = self.lexical.scores(*self.expander.expand(tokens))
         named = self.matcher.bonus(query, 1.0, 0.0)
         article = self.matcher.article_bonus(query, 1.0, len(named))
-        share, closest = self.neighbour_votes(query_vector[0])
+        votes = self.neighbour_votes(query_vector[0])
         rankings = (dense, adapted, bm25, expanded)
         rows = _union([_top(s, self.model.candidates) for s in rankings]
-                      + [np.flatnonzero(named * article), np.flatnonzero(share)])
+                      + [np.flatnonzero(named * article), votes.rows])
         columns = [dense[rows], adapted[rows], _share(bm25)[rows], _share(expanded)[rows], self.law_prior[rows],
                    self.article_prior[rows], named[rows], article[rows], self.in_force[rows], self.length[rows],
                    *(_reciprocal_rank(s[rows]) for s in rankings), self._title_share(rows, tokens),
-                   share[rows], closest[rows]]
+                   *votes.at(rows)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
     def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> tuple[FloatArray, Candidates]:
@@ -122,27 +156,36 @@ class StatuteRanker:
         scores[found.rows] = (learned - low) / (high - low) if high > low else 1.0
         return scores, found
 
-    def neighbour_votes(self, query_vector: FloatArray) -> tuple[FloatArray, FloatArray]:
-        """Per chunk: the weighted share of the nearest train questions whose gold answer is its article, and
-        the best cosine of one that is (else the farthest neighbour's, as a ceiling). Zeros without neighbours.
-        The share says which articles the neighbours agree on; the cosine, how near they are at all."""
-        model, size = self.model, self.vectors.size
+    def neighbour_votes(self, query_vector: FloatArray) -> NeighbourVotes:
+        """The votes of the nearest train questions for the chunks of the articles their lawyers cited. Only
+        the voted rows are computed, not an array over the whole collection, so a search at a million chunks
+        pays for the few dozen voted ones. The share says which articles the neighbours agree on; the cosine,
+        how near they are at all."""
+        model = self.model
         pool = model.neighbour_vectors
         if pool is None or not len(pool):
-            return np.zeros(size, dtype=np.float32), np.zeros(size, dtype=np.float32)
+            return NeighbourVotes.none()
         cosines = pool @ query_vector
-        near = np.argsort(-cosines, kind="stable")[:model.neighbour_count]
-        weights = np.exp((cosines[near] - cosines[near[0]]) / model.neighbour_temperature)
-        weights /= weights.sum()
-        share = np.zeros(size, dtype=np.float32)
-        closest = np.full(size, cosines[near[-1]], dtype=np.float32)
+        near, weights = nearest(cosines, model.neighbour_count, model.neighbour_temperature)
+        floor = float(cosines[near[-1]])
+        voted: list[IntArray] = []  # per vote: the rows of the cited article, the voter's weight and cosine
+        weight_of: list[FloatArray] = []
+        cosine_of: list[FloatArray] = []
         for question, weight in zip(near, weights, strict=True):
             for key in model.neighbour_articles[question]:
                 rows = self.article_rows.get(key)
                 if rows is not None:
-                    share[rows] += weight
-                    closest[rows] = np.maximum(closest[rows], cosines[question])
-        return share, closest
+                    voted.append(rows)
+                    weight_of.append(np.full(len(rows), weight, dtype=np.float32))
+                    cosine_of.append(np.full(len(rows), cosines[question], dtype=np.float32))
+        if not voted:
+            return NeighbourVotes.none(floor)
+        rows, inverse = np.unique(np.concatenate(voted), return_inverse=True)
+        share = np.zeros(len(rows), dtype=np.float32)
+        np.add.at(share, inverse, np.concatenate(weight_of))  # summed in vote order, in float32
+        closest = np.full(len(rows), floor, dtype=np.float32)
+        np.maximum.at(closest, inverse, np.concatenate(cosine_of))
+        return NeighbourVotes(rows, share, closest, floor)
 
     def _title_share(self, rows: IntArray, tokens: Sequence[str]) -> FloatArray:
         """Share of the words of the candidate's law title that the question uses ("劳动合同" of 劳动合同法)."""
