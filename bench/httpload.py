@@ -116,7 +116,7 @@ def encode_ms(questions: list[str]) -> float:
 
     settings = Settings.from_env()
     encoder = load_encoder(settings.encoder, num_threads=settings.threads, query_threads=settings.query_threads,
-                           query_runtime=settings.query_runtime, cache_dir=settings.cache_dir)
+                           runtime=settings.e5_runtime, cache_dir=settings.cache_dir)
     times = []
     for question in questions:
         started = time.perf_counter()

