@@ -114,8 +114,10 @@ class StatuteRanker:
         self.use_law_prior_share(model.law_prior_share)  # sets self.law_prior
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
-        words = {title: frozenset(tokenizer.tokens(title)) for title in set(laws)}
-        self.title_words = [words[law] for law in laws]
+        titles = sorted(set(laws))
+        self.title_words = [frozenset(tokenizer.tokens(title)) for title in titles]
+        position = {title: i for i, title in enumerate(titles)}
+        self.law_of = np.array([position[law] for law in laws], dtype=np.int64)  # row -> its law's title_words
 
     def use_law_prior_share(self, share: float) -> None:
         """Keep `share` of the law prior's spread around its training mean (LawModel.law_prior_share)."""
@@ -190,8 +192,10 @@ class StatuteRanker:
     def _title_share(self, rows: IntArray, tokens: Sequence[str]) -> FloatArray:
         """Share of the words of the candidate's law title that the question uses ("劳动合同" of 劳动合同法)."""
         asked = set(tokens)
-        return np.array([len(self.title_words[r] & asked) / max(len(self.title_words[r]), 1) for r in rows],
-                        dtype=np.float32)
+        laws, row_law = np.unique(self.law_of[rows], return_inverse=True)  # once per law, not per row
+        shares = np.array([len(self.title_words[law] & asked) / max(len(self.title_words[law]), 1) for law in laws],
+                          dtype=np.float32)
+        return shares[row_law]
 
     def _cosines(self, queries: Vectors) -> tuple[FloatArray, FloatArray]:
         """Cosines of both query vectors, exact for the DENSE_DEPTH best chunks."""
