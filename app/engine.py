@@ -305,15 +305,20 @@ def statute_ranker(retriever: Retriever, encoder_name: str) -> StatuteRanker | N
                          tokenizer=retriever.tokenizer)
 
 
+def configured_encoder(settings: Settings) -> Encoder:
+    """The encoder the settings name, with their threads and runtime: what the service and `lawqa index` use."""
+    from embeddings import load_encoder
+
+    return load_encoder(settings.encoder, num_threads=settings.threads, query_threads=settings.query_threads,
+                        runtime=settings.e5_runtime, cache_dir=settings.cache_dir)
+
+
 def load_engine(settings: Settings, encoder: Encoder | None = None) -> Engine:
     """Load the collections named in settings (default: every built one)."""
-    from embeddings import load_encoder
     from embeddings.querycache import CachedQueryEncoder
 
     names = settings.collections or available_collections(settings) or [settings.collection]
-    model = encoder or load_encoder(settings.encoder, num_threads=settings.threads,
-                                    query_threads=settings.query_threads,
-                                    runtime=settings.e5_runtime, cache_dir=settings.cache_dir)
+    model = encoder or configured_encoder(settings)
     locked: Encoder = _LockedEncoder(model, settings.encoders)
     if settings.query_cache:  # a cached question does not wait for the model
         locked = CachedQueryEncoder(locked, settings.query_cache)

@@ -81,7 +81,8 @@ def export_shipped(settings: Settings, path: Path) -> int:
 
 def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None = None,
           load_progress: Progress | None = None, embed_progress: Progress | None = None) -> tuple[Manifest, Corpus]:
-    from embeddings import FaissStore, load_encoder
+    from app.engine import configured_encoder
+    from embeddings import FaissStore
     from embeddings.faiss_store import AnnPlan
 
     files = discover(paths)
@@ -90,8 +91,7 @@ def build(settings: Settings, paths: Sequence[Path], *, encoder: Encoder | None 
     corpus.skipped[:0] = unsupported(paths)  # no file is left out without saying so
     if not corpus.chunks:
         raise InputError("没有可收录的文件：\n" + "\n".join(corpus.skipped))
-    encoder = encoder or load_encoder(settings.encoder, num_threads=settings.threads, runtime=settings.e5_runtime,
-                                      cache_dir=settings.cache_dir)
+    encoder = encoder or configured_encoder(settings)
     manifest = Manifest(encoder.name, encoder.dim, len(corpus.chunks), len(corpus.documents),
                         corpus_hash(files, chunk_settings(settings)), code_version(), settings.collection)
     cache = EmbeddingCache(settings.cache_path, shipped=load_shipped(settings))

@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from app.config import Settings
+from app.engine import configured_encoder
 from app.indexer import build
 from bench.scaledata import SOURCES
-from embeddings import load_encoder
 from rag.ingest.indexing import discover, load_corpus, passage_text
 
 
@@ -38,9 +38,7 @@ def main() -> None:
     corpus = load_corpus(files, collection="check", max_chars=400)
     metas = corpus.metas()
     texts = [passage_text(c, metas[c.doc_id]) for c in corpus.chunks]
-    configured = Settings.from_env()
-    encoder = load_encoder(configured.encoder, num_threads=configured.threads, runtime=configured.e5_runtime,
-                           cache_dir=configured.cache_dir)
+    encoder = configured_encoder(Settings.from_env())
     encoder.encode_documents(texts[:2])  # loads ONNX Runtime before the clock starts
     started = time.perf_counter()
     for start in range(0, len(texts), 32):

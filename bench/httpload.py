@@ -112,11 +112,9 @@ def cpu_seconds(pid: int | None) -> float | None:
 def encode_ms(questions: list[str]) -> float:
     """Median time to encode one question, with the encoder settings the server reads from the environment."""
     from app.config import Settings
-    from embeddings import load_encoder
+    from app.engine import configured_encoder
 
-    settings = Settings.from_env()
-    encoder = load_encoder(settings.encoder, num_threads=settings.threads, query_threads=settings.query_threads,
-                           runtime=settings.e5_runtime, cache_dir=settings.cache_dir)
+    encoder = configured_encoder(Settings.from_env())
     times = []
     for question in questions:
         started = time.perf_counter()
