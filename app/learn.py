@@ -28,8 +28,8 @@ from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.indexing import passage_text
 from rag.protocols import Encoder, Vectors
 from rag.search.expansion import TermExpander
-from rag.search.lawmodel import LawModel, Ranker, article_key
-from rag.search.rerank import FEATURES, StatuteRanker, nearest
+from rag.search.lawmodel import LawModel, Ranker
+from rag.search.rerank import FEATURES, StatuteRanker, chunk_keys, nearest
 from rag.search.retriever import Retriever, prepare_query
 from rag.search.training import Group, citation_counts, fit_ranker, ranking_metrics
 
@@ -56,13 +56,15 @@ class Material:
     gold_rows: list[list[int]]
     passage_vectors: dict[int, Vectors]
     passage_tokens: dict[int, list[str]]
+    chunk_articles: list[str]  # per chunk of the collection, its article key ("" without a label)
 
 
 def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encoder,
             cache: EmbeddingCache) -> Material:
+    _, articles = chunk_keys(retriever.chunks)
     rows: dict[str, list[int]] = {}
-    for row, chunk in enumerate(retriever.chunks):
-        rows.setdefault(article_key(chunk.label), []).append(row)
+    for row, key in enumerate(articles):
+        rows.setdefault(key, []).append(row)
     mapped = [q for q in questions if any(k in rows for k in q.gold)]
     gold = [sorted(r for k in q.gold for r in rows.get(k, [])) for q in mapped]
     texts = [prepare_query(q.text) for q in mapped]
@@ -73,7 +75,8 @@ def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encod
     tokenizer = retriever.tokenizer
     return Material(mapped, vectors, [tokenizer.tokens(t) for t in texts], gold,
                     dict(zip(needed, found, strict=True)), {r: tokenizer.tokens(p) for r, p in zip(needed, passages,
-                                                                                                  strict=True)})
+                                                                                                  strict=True)},
+                    articles)
 
 
 def adapter(material: Material, idx: np.ndarray, ridge: float) -> Vectors:
@@ -109,7 +112,7 @@ def _rest(split: list[np.ndarray], k: int) -> np.ndarray:
 
 def choose_ridge(material: Material, retriever: Retriever, split: list[np.ndarray]) -> tuple[float, dict[str, float]]:
     """Ridge of the adapter by held-out MRR@10 of the adapted cosine alone (0: no adapter)."""
-    keys = [article_key(c.label) for c in retriever.chunks]
+    keys = material.chunk_articles
     scores: dict[float, list[float]] = {ridge: [] for ridge in (0.0, *RIDGES)}
     for k, held in enumerate(split):
         for ridge in scores:
@@ -151,7 +154,7 @@ def _reciprocal(ranked: list[str], gold: frozenset[str]) -> float:
 def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Retriever,
                 split: list[np.ndarray], ridge: float, neighbours: tuple[int, float]) -> list[Group]:
     groups: dict[int, Group] = {}
-    keys = [article_key(c.label) for c in retriever.chunks]
+    keys = material.chunk_articles
     for k, held in enumerate(split):
         ranker = statute_ranker(parts(material, everyone, _rest(split, k), ridge, neighbours), retriever)
         for i in held:
