@@ -169,7 +169,7 @@ def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_learn(settings: Settings, args: argparse.Namespace) -> int:
-    from app.engine import load_collection
+    from app.engine import collection_bigrams, load_collection
     from app.indexer import load_shipped
     from app.learn import learn
     from app.learned import LAW_MODEL_COLLECTION, LAW_MODEL_PATH
@@ -184,7 +184,8 @@ def run_learn(settings: Settings, args: argparse.Namespace) -> int:
     loaded, _ = load_collection(plain, LAW_MODEL_COLLECTION, encoder)
     cache = EmbeddingCache(settings.cache_path, load_shipped(settings))
     data = Path(args.data) if args.data else DEFAULT_STARD
-    model = learn(loaded.retriever, encoder, cache, data, loaded.manifest.corpus_hash,
+    bigrams = collection_bigrams(loaded.retriever, settings.index_dir(LAW_MODEL_COLLECTION))
+    model = learn(loaded.retriever, encoder, cache, data, loaded.manifest.corpus_hash, bigrams,
                   None if args.dry_run else LAW_MODEL_PATH)
     cache.close()
     print(json.dumps({"version": model.version, **model.info}, ensure_ascii=False, indent=2))

@@ -27,6 +27,7 @@ from embeddings.adapter import fit_adapter
 from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.indexing import passage_text
 from rag.protocols import Encoder, Vectors
+from rag.search.bigrams import CharBigrams
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, Ranker
 from rag.search.rerank import FEATURES, StatuteRanker, chunk_keys, nearest
@@ -57,10 +58,11 @@ class Material:
     passage_vectors: dict[int, Vectors]
     passage_tokens: dict[int, list[str]]
     chunk_articles: list[str]  # per chunk of the collection, its article key ("" without a label)
+    bigrams: CharBigrams  # of the collection's articles, for the phrase feature
 
 
 def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encoder,
-            cache: EmbeddingCache) -> Material:
+            cache: EmbeddingCache, bigrams: CharBigrams) -> Material:
     _, articles = chunk_keys(retriever.chunks)
     rows: dict[str, list[int]] = {}
     for row, key in enumerate(articles):
@@ -76,7 +78,7 @@ def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encod
     return Material(mapped, vectors, [tokenizer.tokens(t) for t in texts], gold,
                     dict(zip(needed, found, strict=True)), {r: tokenizer.tokens(p) for r, p in zip(needed, passages,
                                                                                                   strict=True)},
-                    articles)
+                    articles, bigrams)
 
 
 def adapter(material: Material, idx: np.ndarray, ridge: float) -> Vectors:
@@ -156,7 +158,8 @@ def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Re
     groups: dict[int, Group] = {}
     keys = material.chunk_articles
     for k, held in enumerate(split):
-        ranker = statute_ranker(parts(material, everyone, _rest(split, k), ridge, neighbours), retriever)
+        ranker = statute_ranker(parts(material, everyone, _rest(split, k), ridge, neighbours), retriever,
+                                material.bigrams)
         for i in held:
             query = prepare_query(material.questions[i].text)
             found = ranker.candidates(query, material.tokens[i], material.vectors[i:i + 1])
@@ -166,10 +169,10 @@ def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Re
     return [groups[i] for i in range(len(material.questions))]
 
 
-def statute_ranker(model: LawModel, retriever: Retriever) -> StatuteRanker:
+def statute_ranker(model: LawModel, retriever: Retriever, bigrams: CharBigrams) -> StatuteRanker:
     return StatuteRanker(model, retriever.chunks, retriever.metas, vectors=retriever.vectors,
                          lexical=retriever.lexical, matcher=retriever.matcher,
-                         tokenizer=retriever.tokenizer)
+                         tokenizer=retriever.tokenizer, bigrams=bigrams)
 
 
 def choose_l2(groups: list[Group], split: list[np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:
@@ -187,9 +190,9 @@ def choose_l2(groups: list[Group], split: list[np.ndarray]) -> tuple[float, dict
 
 
 def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: Path, corpus_hash: str,
-          out: Path | None = LAW_MODEL_PATH) -> LawModel:
+          bigrams: CharBigrams, out: Path | None = LAW_MODEL_PATH) -> LawModel:
     everyone, data_hash = read_split(data, "train")
-    material = prepare(retriever, everyone, encoder, cache)
+    material = prepare(retriever, everyone, encoder, cache, bigrams)
     split = folds(len(material.questions))
     ridge, ridge_cv = choose_ridge(material, retriever, split)
     neighbours, neighbours_cv = choose_neighbours(material, split)

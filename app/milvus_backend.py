@@ -23,7 +23,7 @@ from embeddings.milvus_store import RECORD_FILE, MilvusRecord
 from rag import texts
 from rag.errors import IndexStateError
 from rag.ingest.embedcache import EmbeddingCache, Progress
-from rag.ingest.indexing import Corpus, passage_text
+from rag.ingest.indexing import Corpus, passage_text, statute_bigrams
 from rag.ingest.store import Manifest, write_index
 from rag.protocols import Encoder, KeywordIndex, VectorSearch
 from rag.search.keyword_stats import TermStats
@@ -67,10 +67,13 @@ def build_milvus_index(settings: Settings, corpus: Corpus, *, encoder: Encoder, 
     client = milvus_client(settings)
     replaced = _record(directory)
     record = replace(write_collection(client, name, vectors, tokens), previous=replaced.collection if replaced else "")
+    bigrams = statute_bigrams(corpus)  # the statute ranker reads these from disk with either backend
 
     def write_parts(tmp: Path) -> None:
         record.save(tmp)
         TermStats.build(tokens).save(tmp)
+        if bigrams is not None:
+            bigrams.save(tmp)
 
     try:
         write_index(directory, manifest, corpus.documents, corpus.chunks, write_parts)

@@ -22,6 +22,7 @@ from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.shipped import ShippedVectors
 from rag.ingest.statutes import short_title
 from rag.protocols import KeywordIndex, Vectors, VectorSearch
+from rag.search.bigrams import CharBigrams
 from rag.search.lexical import BM25Index
 from rag.search.rerank import StatuteRanker
 from rag.search.retriever import Retriever
@@ -159,7 +160,8 @@ def product_retriever(bench: Benchmark, cache_path: Path, threads: int | None,
     model = learned_law_model()
     if model is not None:
         retriever.learn(StatuteRanker(model, chunks, metas, vectors=store, lexical=lexical,
-                                      matcher=retriever.matcher, tokenizer=tokenizer))
+                                      matcher=retriever.matcher, tokenizer=tokenizer,
+                                      bigrams=CharBigrams.build([c.text for c in chunks])))
     return retriever, {"model_version": model.version if model else "none", "passages_from_laws": reused,
                        "e5_runtime": runtime}
 

@@ -20,6 +20,7 @@ from rag.ingest.statutes import parse_statute
 from rag.ingest.store import Manifest, write_index
 from rag.ingest.versions import mark_versions
 from rag.protocols import Encoder, VectorStore
+from rag.search.bigrams import CharBigrams
 from rag.search.lexical import BM25Index
 from rag.text.numerals import ARTICLE_REF
 from rag.text.tokenize import Tokenizer
@@ -149,6 +150,13 @@ def passage_text(chunk: Chunk, meta: DocMeta) -> str:
     return f"{header}\n{chunk.text}"
 
 
+def statute_bigrams(corpus: Corpus) -> CharBigrams | None:
+    """The statute ranker's phrase index over the articles' own text, for a collection of statutes only."""
+    if not corpus.chunks or any(document.meta.kind != "statute" for document in corpus.documents):
+        return None
+    return CharBigrams.build([chunk.text for chunk in corpus.chunks])
+
+
 def build_index(
     directory: Path,
     corpus: Corpus,
@@ -165,9 +173,12 @@ def build_index(
     store = new_store(encoder.dim)
     store.add(cache.encode(encoder, texts, progress=progress))
     lexical = BM25Index.build([tokenizer.tokens(t) for t in texts])
+    bigrams = statute_bigrams(corpus)
 
     def write_parts(tmp: Path) -> None:
         store.save(tmp)
         lexical.save(tmp)
+        if bigrams is not None:
+            bigrams.save(tmp)
 
     write_index(directory, manifest, corpus.documents, corpus.chunks, write_parts)

@@ -5,6 +5,7 @@
     documents.jsonl   one cleaned document per line (metadata and clean text)
     chunks.jsonl      one chunk per line; line i is row i of the vectors and of BM25
     bm25.json, bm25.*.npy (rag.search.lexical), vectors.faiss (embeddings.faiss_store)
+    bigrams.*.npy     statutes only: the statute ranker's phrase index (rag.search.bigrams)
 
 A build writes everything into a sibling temp directory, writes the manifest
 last, then swaps directories with renames, so a crash leaves either the old

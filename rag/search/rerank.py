@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rag.protocols import KeywordIndex, Vectors, VectorSearch
+from rag.search.bigrams import CharBigrams
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, article_key, law_key
 from rag.search.metadata import MetadataMatcher
@@ -27,7 +28,7 @@ FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
 FEATURES = ("dense", "adapted", "bm25", "expanded", "law_prior", "article_prior", "law_named", "article_named",
             "in_force", "length", "rank_dense", "rank_adapted", "rank_bm25", "rank_expanded", "title_words",
-            "neighbour_share", "neighbour_cosine")
+            "neighbour_share", "neighbour_cosine", "phrase")
 DENSE_DEPTH = 1000  # exact cosines this deep; deeper chunks get the last one as a ceiling
 
 
@@ -101,10 +102,12 @@ class StatuteRanker:
     """Everything per chunk is computed once here; per question only the scores and features."""
 
     def __init__(self, model: LawModel, chunks: Sequence[Chunk], metas: dict[str, DocMeta], *,
-                 vectors: VectorSearch, lexical: KeywordIndex, matcher: MetadataMatcher, tokenizer: Tokenizer) -> None:
+                 vectors: VectorSearch, lexical: KeywordIndex, matcher: MetadataMatcher, tokenizer: Tokenizer,
+                 bigrams: CharBigrams) -> None:
         self.model = model
         self.vectors = vectors
         self.lexical = lexical
+        self.bigrams = bigrams  # of the chunks' article text, for the phrase feature
         self.matcher = matcher
         self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
         laws, articles = chunk_keys(chunks)  # computed once: a restart waits for this over every chunk
@@ -145,7 +148,7 @@ class StatuteRanker:
         columns = [dense[rows], adapted[rows], _share(bm25)[rows], _share(expanded)[rows], self.law_prior[rows],
                    self.article_prior[rows], named[rows], article[rows], self.in_force[rows], self.length[rows],
                    *(_reciprocal_rank(s[rows]) for s in rankings), self._title_share(rows, tokens),
-                   *votes.at(rows)]
+                   *votes.at(rows), self.bigrams.coverage(query, rows)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
     def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> tuple[FloatArray, Candidates]:
