@@ -21,7 +21,7 @@ from bench.proc import memory_mib
 from bench.questions import ROOT, test_questions
 
 HEADER = (f"{'endpoint':<12} {'questions':<9} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} "
-          f"{'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'cpu ms/req':>10} {'server ms':>9}")
+          f"{'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'cpu ms/req':>10} {'server ms':>9} {'encode ms':>9}")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Result:
     wall_s: float
     server_ms: list[float] = field(default_factory=list)  # timings_ms.search reported by the server
     server_cpu_s: float | None = None  # CPU time the server process used for this row
+    questions: list[str] = field(default_factory=list)  # as sent, in order
+    encode_ms: float | None = None  # median time to encode these very questions, one at a time, no load
 
     @property
     def rate(self) -> float:
@@ -44,8 +46,9 @@ class Result:
         count = len(self.latencies_ms)
         cpu = f"{self.server_cpu_s * 1000 / count:>10.1f}" if self.server_cpu_s is not None else f"{'-':>10}"
         server = f"{statistics.median(self.server_ms):>9.1f}" if self.server_ms else f"{'-':>9}"
+        encode = f"{self.encode_ms:>9.1f}" if self.encode_ms is not None else f"{'-':>9}"
         return (f"{self.endpoint:<12} {self.kind:<9} {self.clients:>7} {count:>8} {self.errors:>6} "
-                f"{p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {self.rate:>7.1f} {cpu} {server}")
+                f"{p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {self.rate:>7.1f} {cpu} {server} {encode}")
 
 
 def body(endpoint: str, question: str) -> dict[str, object]:
@@ -78,7 +81,8 @@ async def run(url: str, endpoint: str, clients: int, total: int, questions: list
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    return Result(endpoint, kind, clients, latencies, errors, time.perf_counter() - started, server)
+    return Result(endpoint, kind, clients, latencies, errors, time.perf_counter() - started, server,
+                  questions=[questions[i % len(questions)] for i in range(issued)])
 
 
 async def bench_rows(url: str, endpoints: list[str], concurrency: list[int], total: int, unique: list[str],
