@@ -127,6 +127,20 @@ def test_a_question_like_a_train_question_brings_its_articles_as_candidates(ship
 
 
 
+def test_the_article_that_repeats_the_question_s_phrase_gets_the_highest_phrase_feature(shipped_engine: Engine) -> None:
+    """The phrase feature: the share of the question's character bigrams the article holds, learned as a plus."""
+    ranker = shipped_engine.collections["laws"].retriever.ranker
+    assert ranker is not None
+    names, weights = ranker.model.ranker.names, ranker.model.ranker.weights
+    assert "phrase" in names and weights[names.index("phrase")] > 0
+    question = "饲养的动物造成他人损害的，谁要承担责任？"
+    found = ranker.candidates(question, shipped_engine.collections["laws"].retriever.tokenizer.tokens(question),
+                              shipped_engine.encoder.encode_queries([question]))
+    phrase = found.features[:, names.index("phrase")]
+    labels = [shipped_engine.collections["laws"].retriever.chunks[int(row)].label for row in found.rows]
+    assert labels[int(np.argmax(phrase))] == "民法典 第一千二百四十五条"
+
+
 EXPANSION_TIES = """
 from rag.search.expansion import TermExpander
 pairs = [(["老板"], ["用人单位", "雇主", "劳动者", "工资"]), (["老板"], ["用人单位", "雇主", "报酬", "工资"])]
