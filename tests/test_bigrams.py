@@ -41,6 +41,9 @@ def test_stored_and_loaded_give_the_same_coverage(tmp_path: Path) -> None:
     rows = np.array([0, 2], dtype=np.int64)
     assert np.array_equal(loaded.coverage(QUESTION, rows), built.coverage(QUESTION, rows))
     assert CharBigrams.build([]).coverage(QUESTION, np.zeros(0, dtype=np.int64)).shape == (0,)
+    damaged = CharBigrams.build(["法律\ud800规定", "法律规定"])  # a lone surrogate breaks a run, nothing more
+    broken, whole = damaged.coverage("法律规定", np.arange(2)).tolist()
+    assert 0 < broken < whole == 1.0
 
 
 def test_the_laws_index_holds_them_and_the_seeds_index_does_not(encoder: Encoder) -> None:

@@ -79,7 +79,9 @@ class CharBigrams:
 
 def _codes(texts: Sequence[str]) -> tuple[IntArray, IntArray]:
     """The code points of all texts, joined by a separator that is no Chinese character, and each one's text."""
-    codes = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    # surrogatepass: a lone surrogate in a damaged file is one code point here too, not an encoding error
+    joined = "\x00".join(texts).encode("utf-32-le", "surrogatepass")
+    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.int64)
     lengths = np.array([len(text) + 1 for text in texts], dtype=np.int64)
     owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)[:len(codes)]
     return codes, owner
