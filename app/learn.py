@@ -30,7 +30,7 @@ from rag.protocols import Encoder, Vectors
 from rag.search.bigrams import CharBigrams
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, Ranker
-from rag.search.rerank import FEATURES, StatuteRanker, chunk_keys, nearest
+from rag.search.rerank import FEATURES, StatuteRanker, chunk_keys, nearest, rows_by_article
 from rag.search.retriever import Retriever, prepare_query
 from rag.search.training import Group, citation_counts, fit_ranker, ranking_metrics
 
@@ -64,11 +64,9 @@ class Material:
 def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encoder,
             cache: EmbeddingCache, bigrams: CharBigrams) -> Material:
     _, articles = chunk_keys(retriever.chunks)
-    rows: dict[str, list[int]] = {}
-    for row, key in enumerate(articles):
-        rows.setdefault(key, []).append(row)
+    rows = rows_by_article(articles)
     mapped = [q for q in questions if any(k in rows for k in q.gold)]
-    gold = [sorted(r for k in q.gold for r in rows.get(k, [])) for q in mapped]
+    gold = [sorted(int(r) for k in q.gold if k in rows for r in rows[k]) for q in mapped]
     texts = [prepare_query(q.text) for q in mapped]
     vectors = np.vstack([encoder.encode_queries(texts[i:i + 32]) for i in range(0, len(texts), 32)])
     needed = sorted({r for g in gold for r in g})

@@ -39,7 +39,8 @@ class CharBigrams:
     def build(cls, texts: Sequence[str]) -> CharBigrams:
         size = len(texts)
         codes, owner = _codes(texts)
-        pairs = np.sort(_bigram_codes(codes) * size + owner[:-1][_both_han(codes)])
+        bigrams, owners = _bigrams(codes, owner)
+        pairs = np.sort(bigrams * size + owners)
         pairs = pairs[np.diff(pairs, prepend=-1) != 0]  # (bigram, row) once each; np.unique is 50 x slower here
         keys, rows = pairs // max(size, 1), (pairs % max(size, 1)).astype(np.int32)
         starts = np.flatnonzero(np.diff(keys, prepend=-1))  # keys are sorted: where each bigram's rows begin
@@ -47,21 +48,21 @@ class CharBigrams:
 
     @classmethod
     def exists(cls, directory: Path) -> bool:
-        return all((directory / f"bigrams.{name}.npy").exists() for name in ARRAYS)
+        return all(_path(directory, name).exists() for name in ARRAYS)
 
     @classmethod
     def load(cls, directory: Path, size: int) -> CharBigrams:
-        keys, indptr, rows = (np.load(directory / f"bigrams.{name}.npy", mmap_mode="r") for name in ARRAYS)
+        keys, indptr, rows = (np.load(_path(directory, name), mmap_mode="r") for name in ARRAYS)
         return cls(keys, indptr, rows, size)
 
     def save(self, directory: Path) -> None:
         for name in ARRAYS:
-            np.save(directory / f"bigrams.{name}.npy", getattr(self, name))
+            np.save(_path(directory, name), getattr(self, name))
 
     def coverage(self, text: str, rows: IntArray) -> FloatArray:
         """Per passage of `rows` (ascending): the IDF-weighted share of `text`'s bigrams it holds. A bigram
         no passage holds counts with the highest IDF, so a question of unknown words covers little."""
-        asked = np.unique(_bigram_codes(_codes([text])[0]))
+        asked = np.unique(_bigrams(*_codes([text]))[0])
         covered = np.zeros(len(rows), dtype=np.float64)
         if not len(asked) or not len(self.keys):
             return covered.astype(np.float32)
@@ -87,11 +88,12 @@ def _codes(texts: Sequence[str]) -> tuple[IntArray, IntArray]:
     return codes, owner
 
 
-def _both_han(codes: IntArray) -> npt.NDArray[np.bool_]:
+def _bigrams(codes: IntArray, owner: IntArray) -> tuple[IntArray, IntArray]:
+    """Each pair of adjacent Chinese characters as one code, and the text it is in."""
     han = (codes >= FIRST) & (codes <= LAST)
-    return han[:-1] & han[1:]
+    both = han[:-1] & han[1:]
+    return (codes[:-1][both] - FIRST) * SPAN + (codes[1:][both] - FIRST), owner[:-1][both]
 
 
-def _bigram_codes(codes: IntArray) -> IntArray:
-    both = _both_han(codes)
-    return (codes[:-1][both] - FIRST) * SPAN + (codes[1:][both] - FIRST)
+def _path(directory: Path, name: str) -> Path:
+    return directory / f"bigrams.{name}.npy"

@@ -113,7 +113,7 @@ class StatuteRanker:
         laws, articles = chunk_keys(chunks)  # computed once: a restart waits for this over every chunk
         self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts,
                                                                    keys=(laws, articles))
-        self.article_rows = _rows_by_article(articles)
+        self.article_rows = rows_by_article(articles)
         self.use_law_prior_share(model.law_prior_share)  # sets self.law_prior
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
@@ -210,7 +210,7 @@ class StatuteRanker:
         return full[0], full[1]
 
 
-def _rows_by_article(articles: Sequence[str]) -> dict[str, IntArray]:
+def rows_by_article(articles: Sequence[str]) -> dict[str, IntArray]:
     """Article key -> the rows of its chunks (every version of the article); `articles` as chunk_keys gives."""
     rows: dict[str, list[int]] = {}
     for row, key in enumerate(articles):
