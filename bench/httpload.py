@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import socket
 import statistics
@@ -19,6 +20,7 @@ import numpy as np
 
 from bench.proc import memory_mib
 from bench.questions import ROOT, test_questions
+from rag.protocols import Encoder
 
 HEADER = (f"{'endpoint':<12} {'questions':<9} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} "
           f"{'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'cpu ms/req':>10} {'server ms':>9} {'encode ms':>9}")
@@ -115,16 +117,22 @@ def cpu_seconds(pid: int | None) -> float | None:
 
 def encode_ms(questions: list[str]) -> float:
     """Median time to encode one question, with the encoder settings the server reads from the environment."""
-    from app.config import Settings
-    from app.engine import configured_encoder
-
-    encoder = configured_encoder(Settings.from_env())
+    encoder = _bench_encoder()
     times = []
     for question in questions:
         started = time.perf_counter()
         encoder.encode_queries([question])
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times[5:] or times)
+
+
+@functools.cache
+def _bench_encoder() -> Encoder:
+    """Loaded once per benchmark run, not once per row."""
+    from app.config import Settings
+    from app.engine import configured_encoder
+
+    return configured_encoder(Settings.from_env())
 
 
 def free_port() -> int:
