@@ -1,0 +1,53 @@
+"""The hand-written everyday words: what the table holds, and the lay question from the issue it answers."""
+
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings
+from app.engine import Engine, load_engine
+from rag.protocols import Encoder
+from rag.search.colloquial import colloquial_table, read_lexicon, with_colloquial
+from rag.search.expansion import TermExpander
+from rag.text.tokenize import Tokenizer
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_every_lay_word_is_a_word_the_question_tokenizer_keeps_whole() -> None:
+    """A lay word jieba splits ("五险一金" -> 五险 / 一金) would never be looked up."""
+    tokenizer = Tokenizer()
+    lexicon = read_lexicon()
+    assert len(lexicon) > 100
+    split = [lay for lay in lexicon if lay not in tokenizer.tokens(lay)]
+    assert split == []
+
+
+def test_every_legal_phrase_is_worded_as_the_shipped_laws_word_it() -> None:
+    """The right side must be the statutes' own wording, or the expansion finds nothing."""
+    statutes = "".join(path.read_text(encoding="utf-8") for path in (ROOT / "laws" / "national").rglob("*.md"))
+    assert len(statutes) > 1_000_000
+    absent = [phrase for phrases in read_lexicon().values() for phrase in phrases if phrase not in statutes]
+    assert absent == []
+
+
+def test_the_lexicon_comes_first_and_the_learned_pairs_stay() -> None:
+    tokenizer = Tokenizer()
+    table = with_colloquial({"加班": [("劳动", 0.4)]}, colloquial_table(tokenizer, {"加班": ["延长工作时间"]}))
+    terms, weights = TermExpander(weight=0.3, table=table).expand(tokenizer.tokens("周末加班"))
+    assert {"延长", "工作", "时间", "劳动"} <= set(terms)
+    assert weights["延长"] == pytest.approx(0.3) and weights["劳动"] == pytest.approx(0.12)
+
+
+@pytest.fixture(scope="module")
+def shipped_engine(encoder: Encoder) -> Engine:
+    settings = Settings(home=ROOT / "var", seeds=ROOT / "seeds", laws=ROOT / "laws" / "national")
+    if not (settings.index_dir("laws") / "manifest.json").exists():
+        pytest.skip("the laws index is not built (lawqa index)")
+    return load_engine(settings, encoder=encoder)
+
+
+def test_weekend_overtime_in_everyday_words_finds_the_overtime_pay_article(shipped_engine: Engine) -> None:
+    """劳动法第四十四条 says "休息日安排劳动者工作" and "延长工作时间", never 周末 or 加班费."""
+    answer = shipped_engine.answer("公司安排我周末加班，加班费应该怎么算？")
+    assert "劳动法 第四十四条" in [citation.hit.chunk.label for citation in answer.citations]
