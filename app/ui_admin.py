@@ -30,11 +30,20 @@ def mount_tabs(demo: gr.Blocks, runtime: Runtime, settings: Settings, chatbot: g
                collections: gr.CheckboxGroup) -> None:
     """Called inside `with demo:` after the chat: feedback on answers, then the two tabs."""
     feedback_controls(runtime, chatbot)
+    # On the page, not in the management tab: a closed tab's timer never ticks, and the chat's collection
+    # list must learn of a new collection with the tab closed too.
+    timer = gr.Timer(IDLE_SECONDS) if runtime.kb is not None else None
     with gr.Tabs(elem_id="lq-tabs"):
         probe_tab(runtime, collections)
-        if runtime.kb is not None:
-            admin_tab(demo, runtime.kb, settings, collections)
+        if runtime.kb is not None and timer is not None:
+            admin_tab(demo, runtime.kb, settings, collections, timer)
 
+
+# Every open page asks the server this often: each second while a build runs (its progress), and only every
+# ten seconds otherwise, so twenty idle tabs make two small requests a second rather than twenty; a
+# collection built elsewhere (`lawqa index`, the API) reaches the chat's list within that.
+BUSY_SECONDS = 1.0
+IDLE_SECONDS = 10.0
 
 _TOKEN_COOKIE = ("(token) => { document.cookie = 'lawqa_admin=' + encodeURIComponent(token || '')"
                  " + '; path=/; SameSite=Strict'; return token; }")
@@ -65,7 +74,8 @@ def _table(kb: KnowledgeBase, name: str | None) -> list[list[Any]]:
     return [[row.file, row.size, row.chunks, row.status] for row in kb.documents(name)]
 
 
-def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collections: gr.CheckboxGroup) -> None:
+def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collections: gr.CheckboxGroup,
+              timer: gr.Timer) -> None:
     with gr.Tab(t.ADMIN_TAB, elem_id="lq-admin-tab"):
         gr.Markdown(texts.KB_DISABLED, visible=not settings.admin_token, elem_id="lq-admin-off")
         token = gr.Textbox(label=t.TOKEN_LABEL, placeholder=t.TOKEN_PLACEHOLDER, type="password",
@@ -149,21 +159,22 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
             return t.DELETED_DOCUMENT.format(file=file), name
 
         outputs = [message, chosen, status, table, document]
-        create.click(guarded(do_create), [token, chosen, new_name], outputs, api_visibility="private",
-                     queue=False)
-        upload.click(guarded(do_upload), [token, chosen, files], outputs, api_visibility="private",
-                     queue=False)
-        reindex.click(guarded(do_reindex), [token, chosen], outputs, api_visibility="private",
-                      queue=False)
-        remove_collection.click(guarded(do_delete), [token, chosen], outputs, api_visibility="private",
-                                queue=False)
-        remove_document.click(guarded(do_remove), [token, chosen, document], outputs, api_visibility="private",
-                              queue=False)
+        actions: list[tuple[gr.Button, Any, list[Any]]] = [
+            (create, do_create, [token, chosen, new_name]), (upload, do_upload, [token, chosen, files]),
+            (reindex, do_reindex, [token, chosen]), (remove_collection, do_delete, [token, chosen]),
+            (remove_document, do_remove, [token, chosen, document])]
+        starts = [button.click(guarded(action), inputs, outputs, api_visibility="private", queue=False)
+                  for button, action, inputs in actions]
         chosen.change(view, chosen, [status, table, document], api_visibility="private",
                       queue=False)
 
-        def tick(name: str | None, known: tuple[str, ...]) -> tuple[Any, ...]:
-            """Progress of the build; and the chat's collection list once the loaded set changes."""
+        def pace(current: float | None) -> Any:
+            """The page's update interval: every second while a build runs, otherwise every IDLE_SECONDS."""
+            wanted = BUSY_SECONDS if kb.building() else IDLE_SECONDS
+            return gr.skip() if current == wanted else wanted
+
+        def tick(name: str | None, known: tuple[str, ...], current: float | None) -> tuple[Any, ...]:
+            """Progress of the build; the chat's collection list once the loaded set changes; the pace."""
             engine = kb.runtime.engine
             names = tuple(engine.collections) if engine else ()
             chat = gr.skip() if names == known else gr.update(choices=list(names), value=list(names),
@@ -171,9 +182,11 @@ def admin_tab(demo: gr.Blocks, kb: KnowledgeBase, settings: Settings, collection
             job = kb.job(name) if name else None
             busy = job is not None and (job.state == "running" or job.finished_at > 0)
             rows = _table(kb, name) if busy else gr.skip()
-            return (_status(kb, name) if name else gr.skip()), rows, chat, names
+            return (_status(kb, name) if name else gr.skip()), rows, chat, names, pace(current)
 
-        gr.Timer(1.0).tick(tick, [chosen, loaded], [status, table, collections, loaded], api_visibility="private",
-                           show_progress="hidden", queue=False)
-        demo.load(tick, [chosen, loaded], [status, table, collections, loaded], api_visibility="private",
+        timer.tick(tick, [chosen, loaded, timer], [status, table, collections, loaded, timer],
+                   api_visibility="private", show_progress="hidden", queue=False)
+        demo.load(tick, [chosen, loaded, timer], [status, table, collections, loaded, timer], api_visibility="private",
                   queue=False)
+        for started in starts:  # a build an action starts shows its progress from the next second
+            started.then(pace, timer, timer, api_visibility="private", show_progress="hidden", queue=False)

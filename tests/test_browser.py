@@ -312,3 +312,22 @@ def test_a_chat_that_fails_to_start_leaves_the_api_serving(browser: Browser, see
         assert httpx.post(f"{url}/api/search", json={"query": "法律援助"}, timeout=60).status_code == 200
         page = open_page(browser, url)
         expect(page.get_by_role("status")).to_have_text(ui_texts.CHAT_FAILED)
+
+
+def test_an_idle_page_asks_the_server_every_ten_seconds_not_every_second(
+        page_and_requests: tuple[Page, list[str]]) -> None:
+    """Each open page polls for build progress and new collections, the management tab open or not; once a
+    second only while a build runs, so a desk's idle tabs cost the server little."""
+    from playwright.sync_api import expect
+
+    page, requests = page_and_requests
+    expect(page.locator("#lq-chat")).to_be_visible()
+    page.wait_for_timeout(2_000)  # the page's own start-up requests
+    for tab in (None, "资料库管理"):
+        if tab:
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_timeout(1_000)
+        before = len(requests)
+        page.wait_for_timeout(6_000)
+        asked = [url for url in requests[before:] if "/gradio_api/" in url]
+        assert len(asked) <= 1, (tab, asked)

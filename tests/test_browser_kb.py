@@ -42,6 +42,7 @@ def test_upload_a_docx_then_ask_about_it(browser: Browser, served: tuple[str, Se
     url, settings = served
     upload = fx.write_folder(tmp_path / "upload")
     page = open_page(browser, url)
+    reader = open_page(browser, url)  # another desk's page, chat only, open before the collection exists
 
     page.get_by_role("tab", name="资料库管理").click()
     page.locator("#lq-admin-token input").fill("wrong")
@@ -69,6 +70,9 @@ def test_upload_a_docx_then_ask_about_it(browser: Browser, served: tuple[str, Se
     expect(message).to_contain_text("数据.txt：这是二进制文件")
     expect(page.locator("#lq-admin-status")).to_contain_text("索引已就绪", timeout=240_000)
     expect(page.locator("#lq-admin-table")).to_contain_text("已索引")
+    reader.locator("#lq-settings button").first.click()
+    expect(reader.locator("#lq-collections")).to_contain_text("通知", timeout=20_000)  # within one idle tick
+    reader.context.close()
     page.screenshot(path=str(tmp_path / "admin.png"), full_page=True)
 
     page.locator("#lq-question textarea").fill("青禾镇调处了多少件土地承包纠纷？")

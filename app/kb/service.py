@@ -137,6 +137,10 @@ class KnowledgeBase:
         worker = self._workers.get(name)
         return worker.job if worker else Job(name)
 
+    def building(self) -> bool:
+        """Whether any collection's build is running now."""
+        return any(worker.job.state == "running" for worker in list(self._workers.values()))
+
     def rebuild(self, name: str) -> Job:
         """Start (or queue) a build of `name` in the background; returns its job."""
         self.require_managed(name)
