@@ -39,3 +39,12 @@ def seed_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def seed_engine(seed_settings: Settings, encoder: Encoder) -> Engine:
     build(seed_settings, [SEEDS], encoder=encoder)
     return load_engine(seed_settings, encoder=encoder)
+
+
+@pytest.fixture(scope="session")
+def shipped_engine(encoder: Encoder) -> Engine:
+    """The service as `make run` serves it: the seeds and the shipped national laws, from the index in var/."""
+    settings = Settings(home=ROOT / "var", seeds=SEEDS, laws=ROOT / "laws" / "national")
+    if not (settings.index_dir("laws") / "manifest.json").exists():
+        pytest.skip("the laws index is not built (lawqa index)")
+    return load_engine(settings, encoder=encoder)

@@ -4,9 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import Settings
-from app.engine import Engine, load_engine
-from rag.protocols import Encoder
+from app.engine import Engine
 from rag.search.colloquial import colloquial_table, read_lexicon, with_colloquial
 from rag.search.expansion import TermExpander
 from rag.text.tokenize import Tokenizer
@@ -39,12 +37,6 @@ def test_the_lexicon_comes_first_and_the_learned_pairs_stay() -> None:
     assert weights["延长"] == pytest.approx(0.3) and weights["劳动"] == pytest.approx(0.12)
 
 
-@pytest.fixture(scope="module")
-def shipped_engine(encoder: Encoder) -> Engine:
-    settings = Settings(home=ROOT / "var", seeds=ROOT / "seeds", laws=ROOT / "laws" / "national")
-    if not (settings.index_dir("laws") / "manifest.json").exists():
-        pytest.skip("the laws index is not built (lawqa index)")
-    return load_engine(settings, encoder=encoder)
 
 
 def test_weekend_overtime_in_everyday_words_finds_the_overtime_pay_article(shipped_engine: Engine) -> None:

@@ -8,10 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.config import Settings
-from app.engine import Engine, load_engine
+from app.engine import Engine
 from app.learned import learned_law_model
-from rag.protocols import Encoder
 from rag.search.collections import ReportCues
 from rag.search.lawmodel import LawModel, Ranker, article_key, law_key
 from rag.search.training import Group, fit_ranker, ranking_metrics
@@ -73,12 +71,6 @@ def test_report_cues_are_places_towns_and_years() -> None:
     assert not cues.named("在乡镇企业上班，加班费怎么算？")
 
 
-@pytest.fixture(scope="module")
-def shipped_engine(encoder: Encoder) -> Engine:
-    settings = Settings(home=ROOT / "var", seeds=ROOT / "seeds", laws=ROOT / "laws" / "national")
-    if not (settings.index_dir("laws") / "manifest.json").exists():
-        pytest.skip("the laws index is not built (lawqa index)")
-    return load_engine(settings, encoder=encoder)
 
 
 def test_lay_questions_find_the_article_over_all_collections(shipped_engine: Engine) -> None:
