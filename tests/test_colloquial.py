@@ -37,8 +37,6 @@ def test_the_lexicon_comes_first_and_the_learned_pairs_stay() -> None:
     assert weights["延长"] == pytest.approx(0.3) and weights["劳动"] == pytest.approx(0.12)
 
 
-
-
 def test_weekend_overtime_in_everyday_words_finds_the_overtime_pay_article(shipped_engine: Engine) -> None:
     """劳动法第四十四条 says "休息日安排劳动者工作" and "延长工作时间", never 周末 or 加班费."""
     answer = shipped_engine.answer("公司安排我周末加班，加班费应该怎么算？")

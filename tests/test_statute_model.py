@@ -71,8 +71,6 @@ def test_report_cues_are_places_towns_and_years() -> None:
     assert not cues.named("在乡镇企业上班，加班费怎么算？")
 
 
-
-
 def test_lay_questions_find_the_article_over_all_collections(shipped_engine: Engine) -> None:
     hits = shipped_engine.search("邻居家的狗把我咬了，狗主人要赔吗？", top_k=5)
     assert "民法典 第一千二百四十五条" in [h.chunk.label for h in hits]
@@ -102,7 +100,6 @@ def test_the_shipped_law_prior_share_was_chosen_on_citizen_questions(shipped_eng
         ranker.use_law_prior_share(model.law_prior_share)
 
 
-
 def test_a_question_like_a_train_question_brings_its_articles_as_candidates(shipped_engine: Engine) -> None:
     """The neighbours: asked as a STARD train question was, its lawyer's articles are voted for."""
     ranker = shipped_engine.collections["laws"].retriever.ranker
@@ -116,7 +113,6 @@ def test_a_question_like_a_train_question_brings_its_articles_as_candidates(ship
         if key in ranker.article_rows:
             rows = np.searchsorted(found.rows, ranker.article_rows[key])
             assert share[rows].min() > 0 and np.allclose(closest[rows], 1.0, atol=1e-3)
-
 
 
 def test_the_article_that_repeats_the_question_s_phrase_gets_the_highest_phrase_feature(shipped_engine: Engine) -> None:
