@@ -124,7 +124,7 @@ WAGES = "鹤山通过欠薪案件执行联动机制，帮农民工讨回了多�
 
 
 def test_a_question_asked_as_the_page_opens_is_answered(browser: Browser, base_url: str) -> None:
-    """The page's own updates (the collection list, a build's progress, once a second) never swallow a
+    """The page's own updates (the collection list, a build's progress, on a timer) never swallow a
     question, whether it is sent the moment the page opens or a little later."""
     from playwright.sync_api import expect
 
