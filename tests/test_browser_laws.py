@@ -14,7 +14,6 @@ from app import ui_texts
 from app.engine import Engine
 from app.server import create_app, serve_in_thread
 from tests.test_browser import browser, open_page  # noqa: F401  (the chromium fixture)
-from tests.test_statute_model import shipped_engine  # noqa: F401  (the index `make test` builds)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -25,7 +24,7 @@ RETURN_POSTAGE = "网购七天无理由退货，寄回去的运费谁出？"
 
 
 @pytest.fixture(scope="module")
-def base_url(shipped_engine: Engine) -> Iterator[str]:  # noqa: F811
+def base_url(shipped_engine: Engine) -> Iterator[str]:
     with serve_in_thread(create_app(engine=shipped_engine)) as url:
         yield url
 
