@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from app.engine import Engine
+from rag.errors import DocumentError
 from rag.search.colloquial import colloquial_table, read_lexicon, with_colloquial
 from rag.search.expansion import TermExpander
 from rag.text.tokenize import Tokenizer
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_lay_word_is_a_word_the_question_tokenizer_keeps_whole() -> None:
     """A lay word jieba splits ("五险一金" -> 五险 / 一金) would never be looked up."""
     tokenizer = Tokenizer()
-    lexicon = read_lexicon()
+    lexicon = read_lexicon(strict=True)
     assert len(lexicon) > 100
     split = [lay for lay in lexicon if lay not in tokenizer.tokens(lay)]
     assert split == []
@@ -27,6 +28,19 @@ def test_every_legal_phrase_is_worded_as_the_shipped_laws_word_it() -> None:
     assert len(statutes) > 1_000_000
     absent = [phrase for phrases in read_lexicon().values() for phrase in phrases if phrase not in statutes]
     assert absent == []
+
+
+def test_a_bad_edit_costs_its_line_when_serving_and_is_named_when_checked(tmp_path: Path) -> None:
+    edited = tmp_path / "colloquial.tsv"
+    edited.write_text("# 注释\n房东\t出租人\n押金 承租人\n租客\t\n", encoding="utf-8")
+    assert read_lexicon(edited) == {"房东": ["出租人"]}
+    with pytest.raises(DocumentError, match="第 3 行"):
+        read_lexicon(edited, strict=True)
+    assert read_lexicon(tmp_path / "absent.tsv") == {}
+    edited.write_bytes(b"\xff\xfe\x00bad")
+    assert read_lexicon(edited) == {}
+    with pytest.raises(DocumentError, match="不是 UTF-8"):
+        read_lexicon(edited, strict=True)
 
 
 def test_the_lexicon_comes_first_and_the_learned_pairs_stay() -> None:

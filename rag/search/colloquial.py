@@ -13,19 +13,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rag.errors import DocumentError
 from rag.text.tokenize import Tokenizer
 
 LEXICON_PATH = Path(__file__).with_name("colloquial.tsv")
 Table = dict[str, list[tuple[str, float]]]
 
 
-def read_lexicon(path: Path = LEXICON_PATH) -> dict[str, list[str]]:
-    """Lay word -> legal phrases; lines starting with # are comments."""
+def read_lexicon(path: Path = LEXICON_PATH, *, strict: bool = False) -> dict[str, list[str]]:
+    """Lay word -> legal phrases; lines starting with # are comments.
+
+    A desk may edit the table. Serving reads it leniently: a line that is not "word<TAB>phrase、phrase" is
+    left out, and a missing or unreadable file gives no table, so one bad edit never stops the laws being
+    searched. `strict` (the tests, over the shipped table) raises a DocumentError naming the line instead.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        if strict:
+            why = "不是 UTF-8 编码的文本" if isinstance(exc, UnicodeDecodeError) else "文件无法读取"
+            raise DocumentError(f"口语词表 {path.name} 无法读取：{why}") from exc
+        return {}
     lexicon: dict[str, list[str]] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            lay, legal = line.split("\t")
-            lexicon[lay.strip()] = [phrase.strip() for phrase in legal.split("、") if phrase.strip()]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        lay, _, legal = line.partition("\t")
+        phrases = [phrase.strip() for phrase in legal.split("、") if phrase.strip()]
+        if not lay.strip() or not phrases:
+            if strict:
+                raise DocumentError(f"口语词表 {path.name} 第 {number} 行应为“口语词<Tab>法律用语、法律用语”：{line!r}")
+            continue
+        lexicon[lay.strip()] = phrases
     return lexicon
 
 
