@@ -28,6 +28,7 @@ from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.indexing import passage_text
 from rag.protocols import Encoder, Vectors
 from rag.search.bigrams import CharBigrams
+from rag.search.colloquial import Table, colloquial_table, with_colloquial
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, Ranker
 from rag.search.rerank import FEATURES, StatuteRanker, chunk_keys, nearest, rows_by_article
@@ -59,6 +60,7 @@ class Material:
     passage_tokens: dict[int, list[str]]
     chunk_articles: list[str]  # per chunk of the collection, its article key ("" without a label)
     bigrams: CharBigrams  # of the collection's articles, for the phrase feature
+    colloquial: Table  # the everyday words, in the collection's tokens, merged into every expansion
 
 
 def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encoder,
@@ -76,7 +78,7 @@ def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encod
     return Material(mapped, vectors, [tokenizer.tokens(t) for t in texts], gold,
                     dict(zip(needed, found, strict=True)), {r: tokenizer.tokens(p) for r, p in zip(needed, passages,
                                                                                                   strict=True)},
-                    articles, bigrams)
+                    articles, bigrams, colloquial_table(tokenizer))
 
 
 def adapter(material: Material, idx: np.ndarray, ridge: float) -> Vectors:
@@ -93,7 +95,7 @@ def parts(material: Material, everyone: list[TrainQuestion], idx: np.ndarray, ri
         material.questions[i].qid for i in idx}
     laws, articles = citation_counts(q.gold for q in everyone if q.qid not in held)
     pairs = [(material.tokens[i], material.passage_tokens[r]) for i in idx for r in material.gold_rows[i]]
-    expansion = TermExpander(weight=EXPANSION_WEIGHT).fit(pairs).table
+    expansion = with_colloquial(TermExpander(weight=EXPANSION_WEIGHT).fit(pairs).table, material.colloquial)
     blank = Ranker(FEATURES, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.0,) * len(FEATURES))
     count, temperature = neighbours
     return LawModel("", "", blank, laws, articles, expansion, EXPANSION_WEIGHT, CANDIDATES,
@@ -203,7 +205,8 @@ def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: P
             "adapter_ridge": ridge, "ranker_l2": l2, "cv_adapted_dense_mrr@10": ridge_cv,
             "neighbours": {"count": neighbours[0], "temperature": neighbours[1]},
             "cv_neighbour_vote_mrr@10": neighbours_cv,
-            "cv_reranker": ranker_cv, "training_candidates": CANDIDATES}
+            "cv_reranker": ranker_cv, "training_candidates": CANDIDATES,
+            "colloquial_words": len(material.colloquial)}
     model = replace(final, ranker=fit_ranker(groups, FEATURES, l2), encoder=encoder.name, info=info,
                     candidates=SERVING_CANDIDATES)
     model = replace(model, version=_version(model))

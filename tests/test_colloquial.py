@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_every_lay_word_is_a_word_the_question_tokenizer_keeps_whole() -> None:
     """A lay word jieba splits ("五险一金" -> 五险 / 一金) would never be looked up."""
     tokenizer = Tokenizer()
-    lexicon = read_lexicon(strict=True)
+    lexicon = read_lexicon()
     assert len(lexicon) > 100
     split = [lay for lay in lexicon if lay not in tokenizer.tokens(lay)]
     assert split == []
@@ -30,17 +30,27 @@ def test_every_legal_phrase_is_worded_as_the_shipped_laws_word_it() -> None:
     assert absent == []
 
 
-def test_a_bad_edit_costs_its_line_when_serving_and_is_named_when_checked(tmp_path: Path) -> None:
+def test_a_bad_edit_is_named_when_the_model_is_re_learned(tmp_path: Path) -> None:
+    """The service reads the table from the model; `lawqa learn` reads the file and refuses a bad line."""
     edited = tmp_path / "colloquial.tsv"
-    edited.write_text("# 注释\n房东\t出租人\n押金 承租人\n租客\t\n", encoding="utf-8")
-    assert read_lexicon(edited) == {"房东": ["出租人"]}
+    edited.write_text("# 注释\n房东\t出租人\n押金 承租人\n", encoding="utf-8")
     with pytest.raises(DocumentError, match="第 3 行"):
-        read_lexicon(edited, strict=True)
-    assert read_lexicon(tmp_path / "absent.tsv") == {}
+        read_lexicon(edited)
+    edited.write_text("# 注释\n房东\t出租人\n", encoding="utf-8")
+    assert read_lexicon(edited) == {"房东": ["出租人"]}
+    with pytest.raises(DocumentError, match="无法读取"):
+        read_lexicon(tmp_path / "absent.tsv")
     edited.write_bytes(b"\xff\xfe\x00bad")
-    assert read_lexicon(edited) == {}
     with pytest.raises(DocumentError, match="不是 UTF-8"):
-        read_lexicon(edited, strict=True)
+        read_lexicon(edited)
+
+
+def test_the_shipped_model_carries_the_everyday_words(shipped_engine: Engine) -> None:
+    """Serving needs no file beside the model: its expansion table holds the words."""
+    ranker = shipped_engine.collections["laws"].retriever.ranker
+    assert ranker is not None and ranker.model.info["colloquial_words"] == len(read_lexicon())
+    weekend = dict(ranker.model.expansion["周末"])
+    assert weekend.get("休息日") == 1.0
 
 
 def test_the_lexicon_comes_first_and_the_learned_pairs_stay() -> None:

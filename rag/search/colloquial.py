@@ -6,7 +6,9 @@ for 劳动法第四十四条, which says "休息日安排劳动者工作" and "�
 written by hand from the statutes' own wording (colloquial.tsv: one lay word per line, a
 word jieba keeps whole, then the legal phrases). Each phrase is split with the
 collection's tokenizer and added at full share, so the expander weighs it like the
-surest learned pairs; the statute ranker's weights are learned with it in place.
+surest learned pairs. `lawqa learn` merges it into the model's expansion table, so the
+reranker's weights are learned with it in place and the service reads it from the model,
+never from this file: an edit takes effect, and is checked, when the model is re-learned.
 """
 
 from __future__ import annotations
@@ -20,20 +22,14 @@ LEXICON_PATH = Path(__file__).with_name("colloquial.tsv")
 Table = dict[str, list[tuple[str, float]]]
 
 
-def read_lexicon(path: Path = LEXICON_PATH, *, strict: bool = False) -> dict[str, list[str]]:
-    """Lay word -> legal phrases; lines starting with # are comments.
-
-    A desk may edit the table. Serving reads it leniently: a line that is not "word<TAB>phrase、phrase" is
-    left out, and a missing or unreadable file gives no table, so one bad edit never stops the laws being
-    searched. `strict` (the tests, over the shipped table) raises a DocumentError naming the line instead.
-    """
+def read_lexicon(path: Path = LEXICON_PATH) -> dict[str, list[str]]:
+    """Lay word -> legal phrases; lines starting with # are comments. A line not of the form
+    "word<TAB>phrase、phrase", or a file that cannot be read, is a DocumentError naming it."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        if strict:
-            why = "不是 UTF-8 编码的文本" if isinstance(exc, UnicodeDecodeError) else "文件无法读取"
-            raise DocumentError(f"口语词表 {path.name} 无法读取：{why}") from exc
-        return {}
+        why = "不是 UTF-8 编码的文本" if isinstance(exc, UnicodeDecodeError) else "文件无法读取"
+        raise DocumentError(f"口语词表 {path.name} 无法读取：{why}") from exc
     lexicon: dict[str, list[str]] = {}
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#"):
@@ -41,9 +37,7 @@ def read_lexicon(path: Path = LEXICON_PATH, *, strict: bool = False) -> dict[str
         lay, _, legal = line.partition("\t")
         phrases = [phrase.strip() for phrase in legal.split("、") if phrase.strip()]
         if not lay.strip() or not phrases:
-            if strict:
-                raise DocumentError(f"口语词表 {path.name} 第 {number} 行应为“口语词<Tab>法律用语、法律用语”：{line!r}")
-            continue
+            raise DocumentError(f"口语词表 {path.name} 第 {number} 行应为“口语词<Tab>法律用语、法律用语”：{line!r}")
         lexicon[lay.strip()] = phrases
     return lexicon
 

@@ -2,8 +2,9 @@
 
 Candidates are the union of the best `model.candidates` chunks by the raw e5
 cosine, the adapted cosine (question mapped by the learned adapter), BM25, and
-BM25 with the colloquial-to-legal expansion (learned, plus a hand-written lexicon), and the articles that
-answered the train questions nearest to this one (the neighbours). Each candidate gets the
+BM25 with the colloquial-to-legal expansion (learned, plus the everyday words of
+rag.search.colloquial, both in the model), and the articles that answered the train
+questions nearest to this one (the neighbours). Each candidate gets the
 features in FEATURES and the model's linear score; a law or article the question
 names explicitly is always a candidate, and the caller adds its usual bonus.
 """
@@ -18,7 +19,6 @@ import numpy.typing as npt
 
 from rag.protocols import KeywordIndex, Vectors, VectorSearch
 from rag.search.bigrams import CharBigrams
-from rag.search.colloquial import colloquial_table, with_colloquial
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, article_key, law_key
 from rag.search.metadata import MetadataMatcher
@@ -110,9 +110,7 @@ class StatuteRanker:
         self.lexical = lexical
         self.bigrams = bigrams  # of the chunks' article text, for the phrase feature
         self.matcher = matcher
-        # The learned expansion plus the hand-written everyday words (rag.search.colloquial), in training too.
-        self.expander = TermExpander(weight=model.expansion_weight,
-                                     table=with_colloquial(model.expansion, colloquial_table(tokenizer)))
+        self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
         laws, articles = chunk_keys(chunks)  # computed once: a restart waits for this over every chunk
         self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts,
                                                                    keys=(laws, articles))
