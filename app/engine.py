@@ -31,6 +31,7 @@ from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.asof import AsOf, DatedQuestion, parse_as_of, read_as_of
 from rag.search.bigrams import CharBigrams
 from rag.search.collections import ReportCues
+from rag.search.lawmodel import LawModel
 from rag.search.lexical import BM25Index
 from rag.search.rerank import FEATURES, StatuteRanker
 from rag.search.retriever import FusionWeights, Retriever, prepare_query
@@ -302,9 +303,14 @@ def statute_ranker(retriever: Retriever, encoder_name: str, directory: Path) -> 
     model = learned_law_model()
     if model is None or model.encoder != encoder_name or model.ranker.names != FEATURES:
         return None
+    return ranker_over(model, retriever, collection_bigrams(retriever, directory))
+
+
+def ranker_over(model: LawModel, retriever: Retriever, bigrams: CharBigrams) -> StatuteRanker:
+    """`model` over the retriever's chunks, vectors and keyword index: as served, and as `lawqa learn` trains."""
     return StatuteRanker(model, retriever.chunks, retriever.metas, vectors=retriever.vectors,
                          lexical=retriever.lexical, matcher=retriever.matcher,
-                         tokenizer=retriever.tokenizer, bigrams=collection_bigrams(retriever, directory))
+                         tokenizer=retriever.tokenizer, bigrams=bigrams)
 
 
 def collection_bigrams(retriever: Retriever, directory: Path) -> CharBigrams:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.engine import ranker_over
 from app.learned import LAW_MODEL_PATH
 from app.stard_data import TrainQuestion, read_split
 from embeddings.adapter import fit_adapter
@@ -31,7 +32,7 @@ from rag.search.bigrams import CharBigrams
 from rag.search.colloquial import Table, colloquial_table, with_colloquial
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, Ranker
-from rag.search.rerank import FEATURES, StatuteRanker, chunk_keys, nearest, rows_by_article
+from rag.search.rerank import FEATURES, chunk_keys, nearest, rows_by_article
 from rag.search.retriever import Retriever, prepare_query
 from rag.search.training import Group, citation_counts, fit_ranker, ranking_metrics
 
@@ -158,7 +159,7 @@ def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Re
     groups: dict[int, Group] = {}
     keys = material.chunk_articles
     for k, held in enumerate(split):
-        ranker = statute_ranker(parts(material, everyone, _rest(split, k), ridge, neighbours), retriever,
+        ranker = ranker_over(parts(material, everyone, _rest(split, k), ridge, neighbours), retriever,
                                 material.bigrams)
         for i in held:
             query = prepare_query(material.questions[i].text)
@@ -167,12 +168,6 @@ def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Re
             gold = np.array([key in material.questions[i].gold for key in group_keys])
             groups[int(i)] = Group(found.features, gold, group_keys)
     return [groups[i] for i in range(len(material.questions))]
-
-
-def statute_ranker(model: LawModel, retriever: Retriever, bigrams: CharBigrams) -> StatuteRanker:
-    return StatuteRanker(model, retriever.chunks, retriever.metas, vectors=retriever.vectors,
-                         lexical=retriever.lexical, matcher=retriever.matcher,
-                         tokenizer=retriever.tokenizer, bigrams=bigrams)
 
 
 def choose_l2(groups: list[Group], split: list[np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:
