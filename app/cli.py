@@ -50,7 +50,8 @@ def parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--dry-run", action="store_true", help="只输出结果，不写入策略文件")
     calibrate.add_argument("--statute-questions", action="append", default=None, metavar="FILE",
                            help="关于法律条文的问题文件，在所有资料库中检索，用于学习法条回答的门槛"
-                                "（默认：tests/data/laws_citizen.jsonl，已加载法律资料库时）")
+                                "（默认：tests/data 中的 laws_citizen.jsonl 和 laws_citizen_c.jsonl，"
+                                "已加载法律资料库时）")
     calibrate.add_argument("--statute-max-wrong", type=float, default=0.10, help="法条问题允许误拒答的比例")
     calibrate.add_argument("--collection", dest="collections", action="append",
                            help="检索的资料库（可重复；默认：全部已加载的，与服务一致）")

@@ -146,7 +146,9 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
 
 
 CALIBRATION_FILES = ("dev.jsonl", "calibration.jsonl", "seeds_questions.jsonl")
-STATUTE_CALIBRATION_FILE = "laws_citizen.jsonl"  # lay questions over the national laws
+# Lay questions over the national laws: the first set, and one written separately from the law texts alone,
+# whose long everyday questions over 37 laws are more like a desk's.
+STATUTE_CALIBRATION_FILES = ("laws_citizen.jsonl", "laws_citizen_c.jsonl")
 
 
 def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -161,7 +163,7 @@ def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
         raise InputError("没有找到问题文件；请指定 JSONL 问题文件（格式见 tests/data/dev.jsonl）")
     statute_files = [Path(p) for p in args.statute_questions or []]
     if args.statute_questions is None and LAW_MODEL_COLLECTION in engine.collections:
-        statute_files = [p for p in [data / STATUTE_CALIBRATION_FILE] if p.exists()]
+        statute_files = [data / name for name in STATUTE_CALIBRATION_FILES if (data / name).exists()]
     report = calibrate(engine, files, args.collections, folds=args.folds, max_wrong=args.max_wrong,
                        write=not args.dry_run, statute_files=statute_files, statute_max_wrong=args.statute_max_wrong)
     print(json.dumps(report, ensure_ascii=False, indent=2))
