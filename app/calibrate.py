@@ -8,9 +8,9 @@ held-out figures are the ones to report. The model learned on all questions is
 written to `app/learned/answer_policy.json`, which the settings read.
 
 Before that, with citizen questions over the laws, it chooses how much of the statute
-model's law prior lay questions keep (`LawModel.law_prior_share`, written back into
-`app/learned/laws_model.json`), also by cross-validation; `lawqa learn` resets it to 1,
-so run `lawqa calibrate` after it.
+model's law and article priors lay questions keep (`LawModel.law_prior_share` and
+`article_prior_share`, written back into `app/learned/laws_model.json`), also by
+cross-validation; `lawqa learn` resets both to 1, so run `lawqa calibrate` after it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ from rag.types import Hit
 
 TOPIC_CONFIDENCE = 0.03  # below this, not even the topic was found: "未在资料中找到" rather than a partial answer
 LAW_PRIOR_SHARES = (1.0, 0.75, 0.5, 0.25, 0.0)  # LawModel.law_prior_share candidates, the learned one first
-PRIOR_DEPTH = 5  # the share is chosen for recall@5 over the citizen questions, then recall@1
+ARTICLE_PRIOR_SHARES = (1.0, 0.5, 0.0)  # LawModel.article_prior_share candidates
+PRIOR_DEPTH = 5  # the shares are chosen for recall@5 over the citizen questions, then recall@1
+Shares = tuple[float, float]  # (law prior share, article prior share)
 
 
 @dataclass(frozen=True)
@@ -80,57 +82,61 @@ def _trial(engine: Engine, q: Question, collections: list[str] | None) -> Trial:
 
 @dataclass(frozen=True)
 class PriorChoice:
-    share: float  # LawModel.law_prior_share, chosen on all the citizen questions
-    report: dict[str, object]  # how it was chosen, with the held-out figures
+    shares: Shares  # LawModel.law_prior_share and article_prior_share, chosen on all the citizen questions
+    report: dict[str, object]  # how they were chosen, with the held-out figures
 
 
-def choose_law_prior_share(engine: Engine, files: list[Path], folds: int) -> PriorChoice | None:
-    """The share of the statute model's law prior that finds the cited article best for lay questions,
-    searched as the service searches (every collection); sets it on the running engine.
+def choose_prior_shares(engine: Engine, files: list[Path], folds: int) -> PriorChoice | None:
+    """The shares of the statute model's law and article priors that find the cited article best for lay
+    questions, searched as the service searches (every collection); sets them on the running engine.
 
-    Per fold, the share with the best recall@5 (then recall@1, then the larger share) on the other folds
+    Per fold, the pair with the best recall@5 (then recall@1, then the larger shares) on the other folds
     ranks the fold's questions: those held-out figures are reported."""
     laws = engine.collections.get(LAW_MODEL_COLLECTION)
     ranker = laws.retriever.ranker if laws is not None else None
     questions = [q for path in files for q in load_questions(path) if q.answerable]
     if ranker is None or not questions:
         return None
-    rank: dict[tuple[float, str], int] = {}
-    for share in LAW_PRIOR_SHARES:
-        ranker.use_law_prior_share(share)
+    candidates = [(law, article) for law in LAW_PRIOR_SHARES for article in ARTICLE_PRIOR_SHARES]
+    rank: dict[tuple[Shares, str], int] = {}
+    for shares in candidates:
+        ranker.use_prior_shares(*shares)
         for q in questions:
             hits = engine.search(q.question, top_k=PRIOR_DEPTH)
-            rank[share, q.id] = first_hit(q.evidence, [h.chunk.text for h in hits]) or PRIOR_DEPTH + 1
+            rank[shares, q.id] = first_hit(q.evidence, [h.chunk.text for h in hits]) or PRIOR_DEPTH + 1
 
-    def recall(share: float, ids: list[str]) -> tuple[float, float, float]:
-        return (float(np.mean([rank[share, i] <= PRIOR_DEPTH for i in ids])),
-                float(np.mean([rank[share, i] == 1 for i in ids])), share)
+    def recall(shares: Shares, ids: list[str]) -> tuple[float, float, Shares]:
+        return (float(np.mean([rank[shares, i] <= PRIOR_DEPTH for i in ids])),
+                float(np.mean([rank[shares, i] == 1 for i in ids])), shares)
 
     held_out: list[tuple[bool, bool]] = []
     per_fold = []
     for k in range(folds):
         train = [q.id for q in questions if fold_of(q.id, folds) != k]
-        best = max(LAW_PRIOR_SHARES, key=lambda share: recall(share, train))
-        per_fold.append(best)
+        best = max(candidates, key=lambda shares: recall(shares, train))
+        per_fold.append(list(best))
         held_out += [(rank[best, q.id] <= PRIOR_DEPTH, rank[best, q.id] == 1)
                      for q in questions if fold_of(q.id, folds) == k]
     everyone = [q.id for q in questions]
-    chosen = max(LAW_PRIOR_SHARES, key=lambda share: recall(share, everyone))
-    ranker.use_law_prior_share(chosen)
-    learned_at_5, learned_at_1, _ = recall(1.0, everyone)
+    chosen = max(candidates, key=lambda shares: recall(shares, everyone))
+    ranker.use_prior_shares(*chosen)
+    learned_at_5, learned_at_1, _ = recall((1.0, 1.0), everyone)
     return PriorChoice(chosen, {
-        "law_prior_share": chosen, "per_fold": per_fold, "questions": len(questions),
+        "law_prior_share": chosen[0], "article_prior_share": chosen[1], "per_fold": per_fold,
+        "questions": len(questions), "files": [p.name for p in files],
         "cross_validated": {"recall@1": round(float(np.mean([h[1] for h in held_out])), 4),
                             f"recall@{PRIOR_DEPTH}": round(float(np.mean([h[0] for h in held_out])), 4)},
-        "learned_share": {"recall@1": round(learned_at_1, 4), f"recall@{PRIOR_DEPTH}": round(learned_at_5, 4)}})
+        "learned_shares": {"recall@1": round(learned_at_1, 4), f"recall@{PRIOR_DEPTH}": round(learned_at_5, 4)}})
 
 
-def _save_law_prior_share(choice: PriorChoice) -> None:
+def _save_prior_shares(choice: PriorChoice) -> None:
     model = learned_law_model()
     if model is None:
         return
-    info = {**model.info, "law_prior_share": {**choice.report, "date": date.today().isoformat()}}
-    replace(model, law_prior_share=choice.share, info=info).save(LAW_MODEL_PATH)
+    info = {key: value for key, value in model.info.items() if key != "law_prior_share"}  # the older report
+    info["prior_shares"] = {**choice.report, "date": date.today().isoformat()}
+    law, article = choice.shares
+    replace(model, law_prior_share=law, article_prior_share=article, info=info).save(LAW_MODEL_PATH)
 
 
 def policy_of(learned: Learned) -> AnswerPolicy:
@@ -173,11 +179,11 @@ def cross_validate(engine: Engine, found: list[Trial], statutes: list[Trial], fo
 
 
 def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, *, folds: int, max_wrong: float,
-              write: bool, statute_files: list[Path] | None = None, statute_max_wrong: float = 0.10,
+              write: bool, statute_files: list[Path] | None = None, statute_max_wrong: float = 0.07,
               ) -> dict[str, object]:
     """`statute_files` are lay questions over the laws, searched as the service searches (every collection)."""
-    # Retrieval first: the statute questions' candidates depend on how much the law prior counts.
-    prior = choose_law_prior_share(engine, statute_files, folds) if statute_files else None
+    # Retrieval first: the statute questions' candidates depend on how much the priors count.
+    prior = choose_prior_shares(engine, statute_files, folds) if statute_files else None
     found = trials(engine, files, collections)
     statutes = trials(engine, statute_files, None) if statute_files else []
     held_out, held_out_statutes, per_fold = cross_validate(engine, found, statutes, folds, max_wrong,
@@ -199,7 +205,7 @@ def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, 
                   f"{max_wrong:.0%} wrong abstentions; a statute gate likewise on the statute questions "
                   f"(at most {statute_max_wrong:.0%}), searched over every collection; held-out figures from "
                   f"the real answer step",
-        "law_prior": prior.report if prior else None,
+        "prior_shares": prior.report if prior else None,
         "collections": collections or list(engine.collections),
         "date": date.today().isoformat(),
     }
@@ -207,5 +213,5 @@ def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, 
         POLICY_PATH.parent.mkdir(parents=True, exist_ok=True)
         POLICY_PATH.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         if prior is not None:
-            _save_law_prior_share(prior)
+            _save_prior_shares(prior)
     return report

@@ -82,22 +82,23 @@ def test_report_questions_stay_with_the_reports(shipped_engine: Engine) -> None:
     assert hits[0].chunk.collection == "seeds" and "466万元" in hits[0].chunk.text
 
 
-def test_the_shipped_law_prior_share_was_chosen_on_citizen_questions(shipped_engine: Engine) -> None:
+def test_the_shipped_prior_shares_were_chosen_on_citizen_questions(shipped_engine: Engine) -> None:
     model = learned_law_model()
-    assert model is not None and 0.0 <= model.law_prior_share <= 1.0
-    assert model.info["law_prior_share"]["cross_validated"]["recall@5"] > 0  # written by `lawqa calibrate`
+    assert model is not None and 0.0 <= model.law_prior_share <= 1.0 and 0.0 <= model.article_prior_share <= 1.0
+    assert model.info["prior_shares"]["cross_validated"]["recall@5"] > 0  # written by `lawqa calibrate`
     ranker = shipped_engine.collections["laws"].retriever.ranker
     assert ranker is not None
-    mean = ranker.model.ranker.mean[ranker.model.ranker.names.index("law_prior")]
+    names, means = ranker.model.ranker.names, ranker.model.ranker.mean
     try:
-        ranker.use_law_prior_share(0.0)  # no prior: every law alike, at the value the ranker was trained around
-        assert np.allclose(ranker.law_prior, mean)
-        ranker.use_law_prior_share(1.0)  # as learned on STARD: 民法典, the most cited, on top
+        ranker.use_prior_shares(0.0, 0.0)  # no priors: every law and article alike, at the ranker's training mean
+        assert np.allclose(ranker.law_prior, means[names.index("law_prior")])
+        assert np.allclose(ranker.article_prior, means[names.index("article_prior")])
+        ranker.use_prior_shares(1.0, 1.0)  # as learned on STARD: 民法典, the most cited, on top
         labels = shipped_engine.collections["laws"].retriever.chunks.columns.labels
         civil = next(i for i, label in enumerate(labels) if label.startswith("民法典 "))
         assert np.isclose(ranker.law_prior[civil], 1.0)
     finally:
-        ranker.use_law_prior_share(model.law_prior_share)
+        ranker.use_prior_shares(model.law_prior_share, model.article_prior_share)
 
 
 def test_a_question_like_a_train_question_brings_its_articles_as_candidates(shipped_engine: Engine) -> None:
@@ -108,6 +109,8 @@ def test_a_question_like_a_train_question_brings_its_articles_as_candidates(ship
     votes = ranker.neighbour_votes(asked[0])
     found = ranker.candidates("", [], asked)
     assert votes.rows.size and np.isin(votes.rows, found.rows).all()
+    # ... and it is asked like a train question, so the article prior counts as learned on STARD
+    assert votes.best >= ranker.like_train and 0.85 < ranker.like_train < 1.0
     share, closest = votes.at(found.rows)
     for key in ranker.model.neighbour_articles[0]:
         if key in ranker.article_rows:

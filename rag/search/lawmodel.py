@@ -74,6 +74,9 @@ class LawModel:
     # questions cite 民法典 in almost half the cases; a desk's questions spread over many more laws, so
     # `lawqa calibrate` chooses this share by cross-validation on citizen questions.
     law_prior_share: float = 1.0
+    # The same for the article prior: STARD's lawyers cite a few articles of 民法典 and 劳动合同法 over and over,
+    # and lay questions about laws they seldom cite lost to those articles.
+    article_prior_share: float = 1.0
     # Earlier questions as neighbours: a question close to a train question is often answered by the
     # articles its lawyer cited. The train questions' vectors (this encoder's) and their gold article keys;
     # per question the `neighbour_count` nearest vote, weighted by exp((cosine - best) / temperature).

@@ -31,6 +31,10 @@ FEATURES = ("dense", "adapted", "bm25", "expanded", "law_prior", "article_prior"
             "in_force", "length", "rank_dense", "rank_adapted", "rank_bm25", "rank_expanded", "title_words",
             "neighbour_share", "neighbour_cosine", "phrase")
 DENSE_DEPTH = 1000  # exact cosines this deep; deeper chunks get the last one as a ceiling
+# A question at least as close to a train question as 90 % of the train questions are to their nearest
+# other one is asked the way STARD's are, and keeps the article prior as learned there; the rest get the
+# share `lawqa calibrate` chose on citizen questions.
+LIKE_TRAIN_PERCENTILE = 10
 
 
 @dataclass(frozen=True)
@@ -43,11 +47,12 @@ class NeighbourVotes:
     share: FloatArray
     closest: FloatArray
     floor: float
+    best: float = -np.inf  # the nearest train question's cosine
 
     @classmethod
-    def none(cls, floor: float = 0.0) -> NeighbourVotes:
+    def none(cls, floor: float = 0.0, best: float = -np.inf) -> NeighbourVotes:
         empty = np.zeros(0, dtype=np.float32)
-        return cls(np.zeros(0, dtype=np.int64), empty, empty, floor)
+        return cls(np.zeros(0, dtype=np.int64), empty, empty, floor, best)
 
     def at(self, rows: IntArray) -> tuple[FloatArray, FloatArray]:
         """Share and closest cosine of `rows` (ascending, holding every voted row)."""
@@ -112,10 +117,11 @@ class StatuteRanker:
         self.matcher = matcher
         self.expander = TermExpander(weight=model.expansion_weight, table=model.expansion)
         laws, articles = chunk_keys(chunks)  # computed once: a restart waits for this over every chunk
-        self._learned_law_prior, self.article_prior = chunk_priors(chunks, model.law_counts, model.article_counts,
-                                                                   keys=(laws, articles))
+        self._learned_law_prior, self._learned_article_prior = chunk_priors(
+            chunks, model.law_counts, model.article_counts, keys=(laws, articles))
         self.article_rows = rows_by_article(articles)
-        self.use_law_prior_share(model.law_prior_share)  # sets self.law_prior
+        self.use_prior_shares(model.law_prior_share, model.article_prior_share)  # sets law_prior, article_prior
+        self.like_train = like_train_cosine(model.neighbour_vectors)
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
         titles = sorted(set(laws))
@@ -123,11 +129,16 @@ class StatuteRanker:
         position = {title: i for i, title in enumerate(titles)}
         self.law_of = np.array([position[law] for law in laws], dtype=np.int64)  # row -> its law's title_words
 
-    def use_law_prior_share(self, share: float) -> None:
-        """Keep `share` of the law prior's spread around its training mean (LawModel.law_prior_share)."""
+    def use_prior_shares(self, law: float, article: float) -> None:
+        """Keep `law` of the law prior's spread around its training mean and `article` of the article prior's
+        (LawModel.law_prior_share and article_prior_share): 0 ranks every law, or article, alike."""
+        self.law_prior = self._shrunk(self._learned_law_prior, "law_prior", law)
+        self.article_prior = self._shrunk(self._learned_article_prior, "article_prior", article)
+
+    def _shrunk(self, learned: FloatArray, feature: str, share: float) -> FloatArray:
         names = self.model.ranker.names
-        mean = self.model.ranker.mean[names.index("law_prior")] if "law_prior" in names else 0.0
-        self.law_prior = (mean + share * (self._learned_law_prior - mean)).astype(np.float32)
+        mean = self.model.ranker.mean[names.index(feature)] if feature in names else 0.0
+        return (mean + share * (learned - mean)).astype(np.float32)
 
     def adapt(self, query_vector: Vectors) -> Vectors:
         if self.model.adapter is None:
@@ -143,11 +154,12 @@ class StatuteRanker:
         named = self.matcher.bonus(query, 1.0, 0.0)
         article = self.matcher.article_bonus(query, 1.0, len(named))
         votes = self.neighbour_votes(query_vector[0])
+        article_prior = self._learned_article_prior if votes.best >= self.like_train else self.article_prior
         rankings = (dense, adapted, bm25, expanded)
         rows = _union([_top(s, self.model.candidates) for s in rankings]
                       + [np.flatnonzero(named * article), votes.rows])
         columns = [dense[rows], adapted[rows], _share(bm25)[rows], _share(expanded)[rows], self.law_prior[rows],
-                   self.article_prior[rows], named[rows], article[rows], self.in_force[rows], self.length[rows],
+                   article_prior[rows], named[rows], article[rows], self.in_force[rows], self.length[rows],
                    *(_reciprocal_rank(s[rows]) for s in rankings), self._title_share(rows, tokens),
                    *votes.at(rows), self.bigrams.coverage(query, rows)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
@@ -173,7 +185,7 @@ class StatuteRanker:
             return NeighbourVotes.none()
         cosines = pool @ query_vector
         near, weights = nearest(cosines, model.neighbour_count, model.neighbour_temperature)
-        floor = float(cosines[near[-1]])
+        floor, best = float(cosines[near[-1]]), float(cosines.max())
         voted: list[IntArray] = []  # per vote: the rows of the cited article, the voter's weight and cosine
         weight_of: list[FloatArray] = []
         cosine_of: list[FloatArray] = []
@@ -185,13 +197,13 @@ class StatuteRanker:
                     weight_of.append(np.full(len(rows), weight, dtype=np.float32))
                     cosine_of.append(np.full(len(rows), cosines[question], dtype=np.float32))
         if not voted:
-            return NeighbourVotes.none(floor)
+            return NeighbourVotes.none(floor, best)
         rows, inverse = np.unique(np.concatenate(voted), return_inverse=True)
         share = np.zeros(len(rows), dtype=np.float32)
         np.add.at(share, inverse, np.concatenate(weight_of))  # summed in vote order, in float32
         closest = np.full(len(rows), floor, dtype=np.float32)
         np.maximum.at(closest, inverse, np.concatenate(cosine_of))
-        return NeighbourVotes(rows, share, closest, floor)
+        return NeighbourVotes(rows, share, closest, floor, best)
 
     def _title_share(self, rows: IntArray, tokens: Sequence[str]) -> FloatArray:
         """Share of the words of the candidate's law title that the question uses ("劳动合同" of 劳动合同法)."""
@@ -209,6 +221,15 @@ class StatuteRanker:
             valid = ids[row] >= 0
             full[row, ids[row][valid]] = found[row][valid]
         return full[0], full[1]
+
+
+def like_train_cosine(pool: FloatArray | None) -> float:
+    """The cosine from which a question counts as asked like the train questions (LIKE_TRAIN_PERCENTILE)."""
+    if pool is None or len(pool) < 2:
+        return float("inf")
+    cosines = pool @ pool.T
+    np.fill_diagonal(cosines, -np.inf)
+    return float(np.percentile(cosines.max(axis=1), LIKE_TRAIN_PERCENTILE))
 
 
 def rows_by_article(articles: Sequence[str]) -> dict[str, IntArray]:
