@@ -26,6 +26,22 @@ class TrainQuestion:
     gold: frozenset[str]  # article keys
 
 
+def lay_questions(paths: list[Path]) -> tuple[list[TrainQuestion], str]:
+    """Citizen questions over the national laws (tests/data/laws_citizen*.jsonl: "law" and "articles"), as
+    train questions with negative ids, and a hash of what was read. Unanswerable ones are left out."""
+    questions: list[TrainQuestion] = []
+    digest = hashlib.sha256()
+    for path in paths:
+        raw = path.read_bytes()
+        digest.update(raw)
+        for line in raw.decode("utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if row.get("articles"):
+                gold = frozenset(article_key(f"{row['law']}{article}") for article in row["articles"])
+                questions.append(TrainQuestion(-1 - len(questions), row["question"], gold))
+    return questions, digest.hexdigest()
+
+
 def split_ids(data: Path, split: str) -> list[int]:
     path = data / "data" / "example" / f"{split}.query.txt"
     lines = path.read_text(encoding="utf-8").splitlines()

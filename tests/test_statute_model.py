@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.commands import STATUTE_CALIBRATION_FILES
 from app.engine import Engine
 from app.learned import learned_law_model
 from rag.search.collections import ReportCues
@@ -45,8 +46,11 @@ def test_model_round_trips_with_its_adapter_and_neighbours(tmp_path: Path) -> No
 
 def test_shipped_model_has_a_version_and_cross_validated_figures() -> None:
     model = learned_law_model()
-    assert model is not None and model.version and model.info["fitted_on"] == "STARD train split"
+    assert model is not None and model.version and model.info["fitted_on"] == "STARD train split and citizen questions"
     assert model.info["cv_reranker"] and model.adapter is not None
+    # the citizen questions it learned from are not those `lawqa calibrate` measures it on
+    assert model.info["lay_questions"] > 100 and model.info["cv_lay_reranker"]["recall@5"] > 0.5
+    assert not set(model.info["lay_files"]) & set(STATUTE_CALIBRATION_FILES)
     assert model.neighbour_vectors is not None and len(model.neighbour_vectors) == len(model.neighbour_articles)
 
 
