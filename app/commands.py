@@ -149,7 +149,7 @@ CALIBRATION_FILES = ("dev.jsonl", "calibration.jsonl", "seeds_questions.jsonl")
 # Citizen questions over the national laws, in two halves. `lawqa learn` trains the statute model on the
 # first half with STARD's questions; `lawqa calibrate` learns the statute gate and the prior shares on the
 # other half, which the model has not seen, so its cross-validated figures are those of new questions.
-LAY_TRAIN_FILES = ("laws_citizen.jsonl", "laws_citizen_c.jsonl")
+LAY_TRAIN_FILES = ("laws_citizen.jsonl", "laws_citizen_c.jsonl", "laws_citizen_e.jsonl", "laws_citizen_f.jsonl")
 STATUTE_CALIBRATION_FILES = ("laws_citizen_b.jsonl", "laws_citizen_d.jsonl")
 
 
