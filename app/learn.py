@@ -36,7 +36,7 @@ from rag.search.bigrams import CharBigrams
 from rag.search.colloquial import Table, colloquial_table, with_colloquial
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, Ranker
-from rag.search.rerank import FEATURES, chunk_keys, nearest, rows_by_article
+from rag.search.rerank import FEATURES, chunk_keys, like_train_cosine, nearest, rows_by_article
 from rag.search.retriever import Retriever, prepare_query
 from rag.search.training import Group, citation_counts, fit_ranker, ranking_metrics
 
@@ -212,7 +212,7 @@ def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: P
             "colloquial_words": len(material.colloquial),
             "cv_lay_reranker": _lay_cv(groups, split, material, l2)}
     model = replace(final, ranker=fit_ranker(groups, FEATURES, l2), encoder=encoder.name, info=info,
-                    candidates=SERVING_CANDIDATES)
+                    candidates=SERVING_CANDIDATES, like_train_cosine=like_train_cosine(final.neighbour_vectors))
     model = replace(model, version=_version(model))
     if out is not None:
         model.save(out)

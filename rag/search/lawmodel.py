@@ -77,6 +77,10 @@ class LawModel:
     # The same for the article prior: STARD's lawyers cite a few articles of 民法典 and 劳动合同法 over and over,
     # and lay questions about laws they seldom cite lost to those articles.
     article_prior_share: float = 1.0
+    # From this cosine to its nearest train question on, a question is asked like the train questions and
+    # keeps the article prior as learned (rerank.like_train_cosine); None: no question does. Computed by
+    # `lawqa learn`, so the service does no 1,300 x 1,300 product at start.
+    like_train_cosine: float | None = None
     # Earlier questions as neighbours: a question close to a train question is often answered by the
     # articles its lawyer cited. The train questions' vectors (this encoder's) and their gold article keys;
     # per question the `neighbour_count` nearest vote, weighted by exp((cosine - best) / temperature).
