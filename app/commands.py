@@ -145,6 +145,7 @@ def run_eval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+QUESTION_DATA = Path("tests/data")  # the question files below
 CALIBRATION_FILES = ("dev.jsonl", "calibration.jsonl", "seeds_questions.jsonl")
 # Citizen questions over the national laws, in two halves. `lawqa learn` trains the statute model on the
 # first half with STARD's questions; `lawqa calibrate` learns the statute gate and the prior shares on the
@@ -159,7 +160,7 @@ def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     from app.learned import LAW_MODEL_COLLECTION
 
     engine = load_engine(settings)
-    data = Path("tests/data")
+    data = QUESTION_DATA
     files = [Path(p) for p in args.questions] or [data / name for name in CALIBRATION_FILES if (data / name).exists()]
     if not files:
         raise InputError("没有找到问题文件；请指定 JSONL 问题文件（格式见 tests/data/dev.jsonl）")
@@ -189,7 +190,7 @@ def run_learn(settings: Settings, args: argparse.Namespace) -> int:
     cache = EmbeddingCache(settings.cache_path, load_shipped(settings))
     data = Path(args.data) if args.data else DEFAULT_STARD
     bigrams = collection_bigrams(loaded.retriever, settings.index_dir(LAW_MODEL_COLLECTION))
-    lay = [Path("tests/data") / name for name in LAY_TRAIN_FILES if (Path("tests/data") / name).exists()]
+    lay = [QUESTION_DATA / name for name in LAY_TRAIN_FILES if (QUESTION_DATA / name).exists()]
     model = learn(loaded.retriever, encoder, cache, data, loaded.manifest.corpus_hash, bigrams,
                   None if args.dry_run else LAW_MODEL_PATH, lay=lay)
     cache.close()

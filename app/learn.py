@@ -1,6 +1,6 @@
 """`lawqa learn`: re-learn the statute search model from STARD's train split, by cross-validation.
 
-Citizen questions with their articles (the statute calibration files) join the train questions: STARD's
+Citizen questions with their articles (app.commands.LAY_TRAIN_FILES) join the train questions: STARD's
 are lawyers' consultations about a few much-cited laws, and a model learned on them alone found the
 article for 0.27 of citizen questions written apart from it (tests/data/laws_citizen_d.jsonl).
 
@@ -174,18 +174,27 @@ def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Re
     return [groups[i] for i in range(len(material.questions))]
 
 
-def choose_l2(groups: list[Group], split: list[np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:
+METRICS = ("recall@1", "recall@5", "mrr@10")
+
+
+def choose_l2(groups: list[Group], split: list[np.ndarray]
+              ) -> tuple[float, dict[str, dict[str, float]], dict[int, dict[str, float]]]:
+    """The L2 weight by held-out MRR@10, the figures of each, and the chosen one's figures per question."""
     results: dict[str, dict[str, float]] = {}
+    per_question: dict[float, dict[int, dict[str, float]]] = {}
     for l2 in L2S:
-        held_out: list[tuple[Group, Ranker]] = []
+        per: dict[int, dict[str, float]] = {}
         for k, held in enumerate(split):
             ranker = fit_ranker([groups[i] for i in _rest(split, k)], FEATURES, l2)
-            held_out += [(groups[i], ranker) for i in held]
-        per = [ranking_metrics([g], r) for g, r in held_out]
-        results[f"l2={l2:g}"] = {m: round(float(np.mean([p[m] for p in per])), 4)
-                                 for m in ("recall@1", "recall@5", "mrr@10")}
+            per.update({int(i): ranking_metrics([groups[i]], ranker) for i in held})
+        per_question[l2] = per
+        results[f"l2={l2:g}"] = _means(list(per.values()))
     best = max(L2S, key=lambda l2: results[f"l2={l2:g}"]["mrr@10"])
-    return best, results
+    return best, results, per_question[best]
+
+
+def _means(per: list[dict[str, float]]) -> dict[str, float]:
+    return {m: round(float(np.mean([p[m] for p in per])), 4) for m in METRICS} if per else {}
 
 
 def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: Path, corpus_hash: str,
@@ -198,7 +207,7 @@ def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: P
     ridge, ridge_cv = choose_ridge(material, retriever, split)
     neighbours, neighbours_cv = choose_neighbours(material, split)
     groups = out_of_fold(material, everyone, retriever, split, ridge, neighbours)
-    l2, ranker_cv = choose_l2(groups, split)
+    l2, ranker_cv, held_out = choose_l2(groups, split)
     final = parts(material, everyone, np.arange(len(material.questions)), ridge, neighbours)
     info = {"fitted_on": "STARD train split" + (" and citizen questions" if citizens else ""),
             "train_questions": len(stard), "lay_questions": len(citizens),
@@ -210,22 +219,14 @@ def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: P
             "cv_neighbour_vote_mrr@10": neighbours_cv,
             "cv_reranker": ranker_cv, "training_candidates": CANDIDATES,
             "colloquial_words": len(material.colloquial),
-            "cv_lay_reranker": _lay_cv(groups, split, material, l2)}
+            # the reranker's held-out figures on the citizen questions alone (ids below 0)
+            "cv_lay_reranker": _means([held_out[i] for i, q in enumerate(material.questions) if q.qid < 0])}
     model = replace(final, ranker=fit_ranker(groups, FEATURES, l2), encoder=encoder.name, info=info,
                     candidates=SERVING_CANDIDATES, like_train_cosine=like_train_cosine(final.neighbour_vectors))
     model = replace(model, version=_version(model))
     if out is not None:
         model.save(out)
     return model
-
-
-def _lay_cv(groups: list[Group], split: list[np.ndarray], material: Material, l2: float) -> dict[str, float]:
-    """The reranker's held-out figures on the citizen questions alone (ids below 0)."""
-    per: list[dict[str, float]] = []
-    for k, held in enumerate(split):
-        ranker = fit_ranker([groups[i] for i in _rest(split, k)], FEATURES, l2)
-        per += [ranking_metrics([groups[i]], ranker) for i in held if material.questions[i].qid < 0]
-    return {m: round(float(np.mean([p[m] for p in per])), 4) for m in ("recall@1", "recall@5", "mrr@10")} if per else {}
 
 
 def _version(model: LawModel) -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rag import texts
 from rag.errors import InputError
+from rag.evaluation.scoring import load_questions
 from rag.search.lawmodel import article_key
 
 DEFAULT_STARD = Path("../shared/external/stard")
@@ -32,13 +33,11 @@ def lay_questions(paths: list[Path]) -> tuple[list[TrainQuestion], str]:
     questions: list[TrainQuestion] = []
     digest = hashlib.sha256()
     for path in paths:
-        raw = path.read_bytes()
-        digest.update(raw)
-        for line in raw.decode("utf-8").splitlines():
-            row = json.loads(line) if line.strip() else {}
-            if row.get("articles"):
-                gold = frozenset(article_key(f"{row['law']}{article}") for article in row["articles"])
-                questions.append(TrainQuestion(-1 - len(questions), row["question"], gold))
+        digest.update(path.read_bytes())
+        for row in load_questions(path):
+            if row.articles:
+                gold = frozenset(article_key(f"{row.law}{article}") for article in row.articles)
+                questions.append(TrainQuestion(-1 - len(questions), row.question, gold))
     return questions, digest.hexdigest()
 
 

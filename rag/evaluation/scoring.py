@@ -32,6 +32,8 @@ class Question:
     answer: str
     evidence: str
     type: str
+    law: str = ""  # citizen questions over the laws: the law and articles that answer
+    articles: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -63,7 +65,8 @@ def load_questions(path: Path) -> list[Question]:
         try:
             row = json.loads(line)
             questions.append(Question(row["id"], row["question"], row.get("answer", ""),
-                                      row.get("evidence", ""), row.get("type", "")))
+                                      row.get("evidence", ""), row.get("type", ""), row.get("law", ""),
+                                      tuple(row.get("articles", ()))))
         except (ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{path}:{number}：不是问题记录（{exc}），格式见 tests/data/dev.jsonl") from exc
     if not questions:

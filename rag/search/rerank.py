@@ -188,7 +188,7 @@ class StatuteRanker:
         # which took 7 ms instead of 2. einsum's own loop stays on this thread (~0.1 ms).
         cosines = np.einsum("ij,j->i", pool, query_vector)
         near, weights = nearest(cosines, model.neighbour_count, model.neighbour_temperature)
-        floor, best = float(cosines[near[-1]]), float(cosines.max())
+        floor, best = float(cosines[near[-1]]), float(cosines[near[0]])
         voted: list[IntArray] = []  # per vote: the rows of the cited article, the voter's weight and cosine
         weight_of: list[FloatArray] = []
         cosine_of: list[FloatArray] = []
