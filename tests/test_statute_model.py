@@ -26,7 +26,8 @@ def test_article_keys_join_stard_names_and_chunk_labels() -> None:
 
 
 def test_model_round_trips_with_its_adapter_and_neighbours(tmp_path: Path) -> None:
-    ranker = Ranker(("a", "b"), (0.0, 1.0), (1.0, 2.0), (0.5, -0.5))
+    ranker = Ranker(("a", "b"), (0.0, 1.0), (1.0, 2.0), (0.5, -0.5), hidden=((0.1, 0.2, 0.3), (-0.1, 0.0, 0.4)),
+                    hidden_bias=(0.0, 0.1, -0.1), output=(1.0, -1.0, 0.5))
     neighbours = np.arange(8, dtype=np.float32).reshape(2, 4)
     model = LawModel("v1", "enc", ranker, {"民法典": 3.0}, {"民法典第一条": 1.0}, {"老板": [("用人单位", 0.4)]},
                      0.3, 10, np.eye(4, dtype=np.float32), {"fitted_on": "test"}, neighbour_vectors=neighbours,
@@ -65,6 +66,21 @@ def test_listwise_fit_puts_the_gold_candidate_first() -> None:
     ranker = fit_ranker(groups, ("signal", "noise"), l2=1e-3, steps=1000)
     assert ranker.weights[0] > 5 * abs(ranker.weights[1])
     assert ranking_metrics(groups, ranker)["recall@1"] == 1.0
+
+
+def test_hidden_units_learn_what_one_weight_per_feature_cannot() -> None:
+    """Gold is the candidate farthest from the mean on the first feature, either way: no linear score says that."""
+    rng = np.random.default_rng(1)
+    groups = []
+    for _ in range(60):
+        features = rng.normal(size=(8, 2)).astype(np.float32)
+        gold = np.zeros(8, dtype=bool)
+        gold[int(np.argmax(np.abs(features[:, 0])))] = True
+        groups.append(Group(features, gold, tuple(str(i) for i in range(8))))
+    linear = ranking_metrics(groups, fit_ranker(groups, ("signal", "noise"), l2=1e-3))["recall@1"]
+    hidden = fit_ranker(groups, ("signal", "noise"), l2=1e-3, hidden=8)
+    assert ranking_metrics(groups, hidden)["recall@1"] > 0.9 > 0.7 > linear
+    assert hidden.score(groups[0].features).shape == (8,)
 
 
 def test_report_cues_are_places_towns_and_years() -> None:

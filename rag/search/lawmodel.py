@@ -45,17 +45,35 @@ def law_key(name: str) -> str:
 
 @dataclass(frozen=True)
 class Ranker:
-    """A linear scorer over standardised features; `names` fixes their order."""
+    """A scorer over standardised features; `names` fixes their order. Linear, plus, when `hidden` is set, one
+    layer of tanh units: a feature can then count differently with others ("many neighbours agree" weighs
+    more for a question near its neighbours), which a single weight per feature cannot say."""
 
     names: tuple[str, ...]
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     weights: tuple[float, ...]
+    hidden: tuple[tuple[float, ...], ...] = ()  # per feature, its weight into each unit
+    hidden_bias: tuple[float, ...] = ()
+    output: tuple[float, ...] = ()  # per unit, its weight in the score
 
     def score(self, features: FloatArray) -> FloatArray:
         standard = (features - np.asarray(self.mean, np.float32)) / np.asarray(self.scale, np.float32)
-        scores: FloatArray = (standard @ np.asarray(self.weights, np.float32)).astype(np.float32)
-        return scores
+        scores = standard @ np.asarray(self.weights, np.float32)
+        if self.hidden:
+            units = np.tanh(standard @ np.asarray(self.hidden, np.float32) + np.asarray(self.hidden_bias, np.float32))
+            scores = scores + units @ np.asarray(self.output, np.float32)
+        result: FloatArray = scores.astype(np.float32)
+        return result
+
+    @classmethod
+    def from_json(cls, body: dict[str, Any]) -> Ranker:
+        def floats(key: str) -> tuple[float, ...]:
+            return tuple(map(float, body.get(key, ())))
+
+        return cls(tuple(body["names"]), floats("mean"), floats("scale"), floats("weights"),
+                   tuple(tuple(map(float, row)) for row in body.get("hidden", ())), floats("hidden_bias"),
+                   floats("output"))
 
 
 @dataclass(frozen=True)
@@ -114,7 +132,7 @@ class LawModel:
         for name in ARRAYS:
             file = body.pop(f"{name}_file", "")
             arrays[name] = np.load(path.parent / file).astype(np.float32) if file else None
-        ranker = Ranker(**{k: tuple(v) for k, v in body.pop("ranker").items()})
+        ranker = Ranker.from_json(body.pop("ranker"))
         expansion = {t: [(o, float(s)) for o, s in pairs] for t, pairs in body.pop("expansion").items()}
         return cls(ranker=ranker, expansion=expansion, **arrays, **body)
 
