@@ -34,3 +34,14 @@ def test_far_away_passages_are_not_trusted() -> None:
     question = "劳动合同试用期最长多久？"
     answer = compose_answer(question, [hit(dense=0.83)], META, scorer(), mode="hybrid", policy=AnswerPolicy(0.09, 0.3))
     assert answer.abstained and answer.confidence < 0.09
+
+
+def test_an_everyday_word_counts_where_the_statute_uses_its_legal_term() -> None:
+    """周末 is what 劳动法第四十四条 calls 休息日: with the lexicon the article covers the lay question more."""
+    question = "周末加班怎么算钱？"
+    article = "休息日安排劳动者工作又不能安排补休的，支付不低于工资的百分之二百的工资报酬。"
+    plain = scorer().coverage(question, article)
+    lexicon = {"周末": ["休息日"], "加班": ["延长工作时间", "安排劳动者工作"]}
+    lay = EvidenceScorer(Tokenizer(), lambda term: 1.0, lexicon)
+    assert lay.coverage(question, article) > plain
+    assert lay.missing_share("周末", article) == 0.0 < scorer().missing_share("周末", article)

@@ -165,3 +165,10 @@ def test_expansion_breaks_ties_by_term_whatever_the_hash_seed() -> None:
     tables = {subprocess.run([sys.executable, "-c", EXPANSION_TIES], capture_output=True, text=True, check=True,
                              env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(4)}
     assert tables == {"[('工资', 1.0), ('用人单位', 1.0), ('雇主', 1.0)]\n"}
+
+
+def test_the_overtime_question_is_answered_by_the_article_that_sets_the_rates(shipped_engine: Engine) -> None:
+    """The issue's own example: the article says 休息日 and 工资报酬, the question 周末 and 加班费."""
+    answer = shipped_engine.answer("公司安排我周末加班，加班费应该怎么算？")
+    assert not answer.abstained and answer.text.startswith("《劳动法》第四十四条")
+    assert "百分之二百" in answer.text

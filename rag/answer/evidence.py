@@ -2,7 +2,9 @@
 
 Coverage counts the question's jieba terms found in the text, weighted by IDF
 from the keyword index (rare words decide), blended with character-bigram
-overlap, which survives paraphrase and segmentation differences.
+overlap, which survives paraphrase and segmentation differences. An everyday
+word counts as found where the text has what the statutes call it
+(`equivalents`, rag/search/colloquial.tsv: 周末 is there in "休息日").
 
 Two constraints come before any score:
 - a year named in the question must be in the sentence used, or in the
@@ -20,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,9 +53,13 @@ def scope_text(hit: Hit, meta: DocMeta) -> str:
 
 
 class EvidenceScorer:
-    def __init__(self, tokenizer: Tokenizer, idf: Callable[[str], float]) -> None:
+    def __init__(self, tokenizer: Tokenizer, idf: Callable[[str], float],
+                 equivalents: Mapping[str, Sequence[str]] | None = None) -> None:
+        """`equivalents`: everyday word -> the phrases the statutes use for it (rag.search.colloquial)."""
         self._tokenizer = tokenizer
         self._idf = idf
+        self._equivalents = {folded_for_terms(word): tuple(folded_for_terms(p) for p in phrases)
+                             for word, phrases in (equivalents or {}).items()}
         # An answer scores dozens of sentences against one question: analyse the question once.
         self._asked = lru_cache(maxsize=256)(self._analyse)
         # A question term is present in a text when the folded text contains it: jieba's search mode
@@ -71,7 +77,7 @@ class EvidenceScorer:
         if not weights:
             return 0.0
         present = self._present(text)
-        term_share = sum(w for t, w in weights.items() if t in present) / (sum(weights.values()) or 1.0)
+        term_share = sum(w for t, w in weights.items() if self._found(t, present)) / (sum(weights.values()) or 1.0)
         bigram_share = len(bigrams & self._text_bigrams(text)) / len(bigrams) if bigrams else 0.0
         return TERM_SHARE * term_share + (1 - TERM_SHARE) * bigram_share
 
@@ -82,7 +88,10 @@ class EvidenceScorer:
         if not total:
             return 0.0
         present = self._present(text)
-        return max((w for t, w in weights.items() if t not in present and len(t) >= 2), default=0.0) / total
+        return max((w for t, w in weights.items() if not self._found(t, present) and len(t) >= 2), default=0.0) / total
+
+    def _found(self, term: str, present: str) -> bool:
+        return term in present or any(phrase in present for phrase in self._equivalents.get(term, ()))
 
     def head(self, phrase: str) -> str:
         """The phrase's last word of two or more characters: the head noun of "行政复议纠错率" is 纠错率."""
