@@ -31,7 +31,6 @@ from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.asof import AsOf, DatedQuestion, parse_as_of, read_as_of
 from rag.search.bigrams import CharBigrams
 from rag.search.collections import ReportCues
-from rag.search.colloquial import read_lexicon
 from rag.search.lawmodel import LawModel
 from rag.search.lexical import BM25Index
 from rag.search.rerank import FEATURES, StatuteRanker
@@ -294,9 +293,10 @@ def load_collection(settings: Settings, name: str, encoder: Encoder) -> tuple[Lo
     )
     if name == LAW_MODEL_COLLECTION and settings.law_model:
         retriever.learn(statute_ranker(retriever, encoder.name, directory))
-    # The everyday words count as found in a statute where it uses the legal term (周末 -> 休息日); the
-    # reports are written in everyday words already.
-    scorer = EvidenceScorer(tokenizer, lexical.idf_of, read_lexicon() if retriever.kind == "statute" else None)
+    # With the statute model, an everyday word counts as found where the article uses its legal term (周末 ->
+    # 休息日), as search expands it; the reports are written in everyday words already.
+    everyday_words = retriever.ranker.model.everyday_words if retriever.ranker else None
+    scorer = EvidenceScorer(tokenizer, lexical.idf_of, everyday_words)
     return LoadedCollection(manifest, retriever, scorer), documents
 
 

@@ -33,7 +33,7 @@ from rag.ingest.embedcache import EmbeddingCache
 from rag.ingest.indexing import passage_text
 from rag.protocols import Encoder, Vectors
 from rag.search.bigrams import CharBigrams
-from rag.search.colloquial import Table, colloquial_table, with_colloquial
+from rag.search.colloquial import Table, colloquial_table, read_lexicon, with_colloquial
 from rag.search.expansion import TermExpander
 from rag.search.lawmodel import LawModel, Ranker
 from rag.search.rerank import FEATURES, chunk_keys, like_train_cosine, nearest, rows_by_article
@@ -73,7 +73,7 @@ class Material:
 
 
 def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encoder,
-            cache: EmbeddingCache, bigrams: CharBigrams) -> Material:
+            cache: EmbeddingCache, bigrams: CharBigrams, lexicon: dict[str, list[str]]) -> Material:
     _, articles = chunk_keys(retriever.chunks)
     rows = rows_by_article(articles)
     mapped = [q for q in questions if any(k in rows for k in q.gold)]
@@ -87,7 +87,7 @@ def prepare(retriever: Retriever, questions: list[TrainQuestion], encoder: Encod
     return Material(mapped, vectors, [tokenizer.tokens(t) for t in texts], gold,
                     dict(zip(needed, found, strict=True)), {r: tokenizer.tokens(p) for r, p in zip(needed, passages,
                                                                                                   strict=True)},
-                    articles, bigrams, colloquial_table(tokenizer))
+                    articles, bigrams, colloquial_table(tokenizer, lexicon))
 
 
 def adapter(material: Material, idx: np.ndarray, ridge: float) -> Vectors:
@@ -210,7 +210,8 @@ def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: P
     stard, data_hash = read_split(data, "train")
     citizens, lay_hash = lay_questions(lay or [])
     everyone = stard + citizens
-    material = prepare(retriever, everyone, encoder, cache, bigrams)
+    lexicon = read_lexicon()
+    material = prepare(retriever, everyone, encoder, cache, bigrams, lexicon)
     split = folds(len(material.questions))
     ridge, ridge_cv = choose_ridge(material, retriever, split)
     neighbours, neighbours_cv = choose_neighbours(material, split)
@@ -230,7 +231,8 @@ def learn(retriever: Retriever, encoder: Encoder, cache: EmbeddingCache, data: P
             # the reranker's held-out figures on the citizen questions alone (ids below 0)
             "cv_lay_reranker": _means([held_out[i] for i, q in enumerate(material.questions) if q.qid < 0])}
     model = replace(final, ranker=fit_ranker(groups, FEATURES, l2, hidden=hidden), encoder=encoder.name, info=info,
-                    candidates=SERVING_CANDIDATES, like_train_cosine=like_train_cosine(final.neighbour_vectors))
+                    candidates=SERVING_CANDIDATES, like_train_cosine=like_train_cosine(final.neighbour_vectors),
+                    everyday_words=lexicon)
     model = replace(model, version=_version(model))
     if out is not None:
         model.save(out)

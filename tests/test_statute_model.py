@@ -12,6 +12,7 @@ from app.commands import STATUTE_CALIBRATION_FILES
 from app.engine import Engine
 from app.learned import learned_law_model
 from rag.search.collections import ReportCues
+from rag.search.colloquial import read_lexicon
 from rag.search.lawmodel import LawModel, Ranker, article_key, law_key
 from rag.search.training import Group, fit_ranker, ranking_metrics
 
@@ -31,7 +32,8 @@ def test_model_round_trips_with_its_adapter_and_neighbours(tmp_path: Path) -> No
     neighbours = np.arange(8, dtype=np.float32).reshape(2, 4)
     model = LawModel("v1", "enc", ranker, {"民法典": 3.0}, {"民法典第一条": 1.0}, {"老板": [("用人单位", 0.4)]},
                      0.3, 10, np.eye(4, dtype=np.float32), {"fitted_on": "test"}, neighbour_vectors=neighbours,
-                     neighbour_articles=[["民法典第一条"], ["民法典第二条", "劳动法第三条"]], neighbour_count=10)
+                     neighbour_articles=[["民法典第一条"], ["民法典第二条", "劳动法第三条"]], neighbour_count=10,
+                     everyday_words={"周末": ["休息日"]})
     path = tmp_path / "laws_model.json"
     model.save(path)
     loaded = LawModel.load(path)
@@ -39,6 +41,7 @@ def test_model_round_trips_with_its_adapter_and_neighbours(tmp_path: Path) -> No
     assert loaded.adapter is not None and np.array_equal(loaded.adapter, np.eye(4))
     assert loaded.neighbour_vectors is not None and np.array_equal(loaded.neighbour_vectors, neighbours)
     assert loaded.neighbour_articles == model.neighbour_articles and loaded.neighbour_count == 10
+    assert loaded.everyday_words == {"周末": ["休息日"]}
     path.write_text('{"format": 99}', encoding="utf-8")
     with pytest.raises(ValueError, match="lawqa learn"):
         LawModel.load(path)
@@ -53,6 +56,8 @@ def test_shipped_model_has_a_version_and_cross_validated_figures() -> None:
     assert model.info["lay_questions"] > 100 and model.info["cv_lay_reranker"]["recall@5"] > 0.5
     assert not set(model.info["lay_files"]) & set(STATUTE_CALIBRATION_FILES)
     assert model.neighbour_vectors is not None and len(model.neighbour_vectors) == len(model.neighbour_articles)
+    # the everyday words it was learned with are the table's as it is now: an edit means re-learning
+    assert model.everyday_words == read_lexicon() and model.everyday_words["周末"] == ["休息日"]
 
 
 def test_listwise_fit_puts_the_gold_candidate_first() -> None:

@@ -9,6 +9,8 @@ collection's tokenizer and added at full share, so the expander weighs it like t
 surest learned pairs. `lawqa learn` merges it into the model's expansion table, so the
 reranker's weights are learned with it in place and the service reads it from the model,
 never from this file: an edit takes effect, and is checked, when the model is re-learned.
+The model keeps the table as written too (LawModel.everyday_words), for the answer step:
+周末 counts as found in an article that says 休息日.
 """
 
 from __future__ import annotations

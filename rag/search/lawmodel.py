@@ -99,6 +99,10 @@ class LawModel:
     # keeps the article prior as learned (rerank.like_train_cosine); None: no question does. Computed by
     # `lawqa learn`, so the service does no 1,300 x 1,300 product at start.
     like_train_cosine: float | None = None
+    # The everyday words the expansion was learned with (rag/search/colloquial.tsv), as phrases: the answer step
+    # counts 周末 as found in an article that says 休息日. Kept here, so the service reads nothing but the model
+    # and an edit of the table takes effect when the model is re-learned, for search and answer alike.
+    everyday_words: dict[str, list[str]] = field(default_factory=dict)
     # Earlier questions as neighbours: a question close to a train question is often answered by the
     # articles its lawyer cited. The train questions' vectors (this encoder's) and their gold article keys;
     # per question the `neighbour_count` nearest vote, weighted by exp((cosine - best) / temperature).
