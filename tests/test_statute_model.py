@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -60,14 +61,20 @@ def test_shipped_model_has_a_version_and_cross_validated_figures() -> None:
     assert model.everyday_words == read_lexicon() and model.everyday_words["周末"] == ["休息日"]
 
 
-def test_listwise_fit_puts_the_gold_candidate_first() -> None:
-    rng = np.random.default_rng(0)
+def made_up_groups(count: int, seed: int, gold_of: Callable[[np.ndarray], np.ndarray]) -> list[Group]:
+    """`count` questions of 8 candidates with two random features; `gold_of(features)` scores them, best is gold."""
+    rng = np.random.default_rng(seed)
     groups = []
-    for _ in range(30):
+    for _ in range(count):
         features = rng.normal(size=(8, 2)).astype(np.float32)
         gold = np.zeros(8, dtype=bool)
-        gold[int(np.argmax(features[:, 0]))] = True
+        gold[int(np.argmax(gold_of(features)))] = True
         groups.append(Group(features, gold, tuple(str(i) for i in range(8))))
+    return groups
+
+
+def test_listwise_fit_puts_the_gold_candidate_first() -> None:
+    groups = made_up_groups(30, 0, lambda features: features[:, 0])
     ranker = fit_ranker(groups, ("signal", "noise"), l2=1e-3, steps=1000)
     assert ranker.weights[0] > 5 * abs(ranker.weights[1])
     assert ranking_metrics(groups, ranker)["recall@1"] == 1.0
@@ -75,13 +82,7 @@ def test_listwise_fit_puts_the_gold_candidate_first() -> None:
 
 def test_hidden_units_learn_what_one_weight_per_feature_cannot() -> None:
     """Gold is the candidate farthest from the mean on the first feature, either way: no linear score says that."""
-    rng = np.random.default_rng(1)
-    groups = []
-    for _ in range(60):
-        features = rng.normal(size=(8, 2)).astype(np.float32)
-        gold = np.zeros(8, dtype=bool)
-        gold[int(np.argmax(np.abs(features[:, 0])))] = True
-        groups.append(Group(features, gold, tuple(str(i) for i in range(8))))
+    groups = made_up_groups(60, 1, lambda features: np.abs(features[:, 0]))
     linear = ranking_metrics(groups, fit_ranker(groups, ("signal", "noise"), l2=1e-3))["recall@1"]
     hidden = fit_ranker(groups, ("signal", "noise"), l2=1e-3, hidden=8)
     assert ranking_metrics(groups, hidden)["recall@1"] > 0.9 > 0.7 > linear
