@@ -1,11 +1,11 @@
-"""Learned reranking of statute candidates: four rankings in, one learned linear score out.
+"""Learned reranking of statute candidates: four rankings in, one learned score out.
 
 Candidates are the union of the best `model.candidates` chunks by the raw e5
 cosine, the adapted cosine (question mapped by the learned adapter), BM25, and
 BM25 with the colloquial-to-legal expansion (learned, plus the everyday words of
 rag.search.colloquial, both in the model), and the articles that answered the train
 questions nearest to this one (the neighbours). Each candidate gets the
-features in FEATURES and the model's linear score; a law or article the question
+features in FEATURES and the model's learned score (Ranker); a law or article the question
 names explicitly is always a candidate, and the caller adds its usual bonus.
 """
 
