@@ -45,6 +45,9 @@ def test_statute_label_states_validity() -> None:
     expected = "《劳动合同法》第十九条（现行有效，2013年7月1日起施行）"
     assert statute_label("劳动合同法 第十九条") + validity(meta) == expected
     assert validity(replace(meta, effective="")) == "（现行有效）" and chinese_date("2020") == "2020"
+    # an amendment whose effective day nobody recorded: the day it was adopted says which text it is
+    assert validity(replace(meta, effective="", date="2024-04-26")) == "（现行有效，2024年4月26日公布）"
+    assert validity(replace(meta, effective="", date="2024")) == "（现行有效）"
 
 
 ROOT_LAWS = ROOT / "laws" / "national"
@@ -95,3 +98,5 @@ def test_the_law_on_a_past_day_names_its_version() -> None:
     meta = DocMeta(title="中华人民共和国行政复议法", kind="statute", effective="2018-01-01", status=AMENDED)
     assert validity(meta, "2019年6月1日") == "（2019年6月1日时有效的版本，2018年1月1日起施行，现已修改）"
     assert validity(replace(meta, status=IN_FORCE, effective=""), "2019年底") == "（2019年底时有效的版本，现行有效）"
+    assert (validity(replace(meta, status=IN_FORCE, effective="", date="2017-09-01"), "2019年底")
+            == "（2019年底时有效的版本，2017年9月1日公布，现行有效）")

@@ -19,6 +19,7 @@ answer quotes them, then the other passages by rank.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import probability, rescore
 from rag.answer.question import Asked, analyse, foreign_country, names_counted_thing
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a DocMeta date can be a year alone
 
 WHOLE_ARTICLE_CHARS = 400
 PART_SHARE = 0.5  # of the asked part that the item's clause must name
@@ -212,16 +215,25 @@ def validity(meta: DocMeta, as_of: str = "") -> str:
     """"（现行有效，2013年7月1日起施行）": what a reader must know before relying on an article.
 
     Asked for the law on a past day (`as_of`): "（2019年6月1日时有效的版本，2013年7月1日起施行，现已修改）".
+    No effective day known: "（现行有效，2024年4月26日公布）", the day the version was adopted.
     """
-    effective = chinese_date(meta.effective)
     if not meta.status:
         return ""
+    effective = chinese_date(meta.effective)
+    # Without an effective day (an amendment's, often), the day the version was adopted tells which text it is.
+    published = chinese_date(meta.date) if _ISO_DAY.fullmatch(meta.date) else ""
     if as_of:
         now = texts.STATUS_NOW.get(meta.status, meta.status)
-        if not effective:
-            return texts.VALIDITY_AS_OF_UNDATED.format(when=as_of, now=now)
-        return texts.VALIDITY_AS_OF.format(when=as_of, effective=effective, now=now)
-    return texts.VALIDITY.format(status=meta.status, effective=effective) if effective else f"（{meta.status}）"
+        if effective:
+            return texts.VALIDITY_AS_OF.format(when=as_of, effective=effective, now=now)
+        if published:
+            return texts.VALIDITY_AS_OF_PUBLISHED.format(when=as_of, published=published, now=now)
+        return texts.VALIDITY_AS_OF_UNDATED.format(when=as_of, now=now)
+    if effective:
+        return texts.VALIDITY.format(status=meta.status, effective=effective)
+    if published:
+        return texts.VALIDITY_PUBLISHED.format(status=meta.status, published=published)
+    return f"（{meta.status}）"
 
 
 def chinese_date(iso: str) -> str:
