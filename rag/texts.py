@@ -146,15 +146,15 @@ REMOVED_COUNT = "已删去 {count} 句无法核实的生成内容。"
 
 # Shipped vectors of the national laws.
 VECTORS_EXPORTED = "已导出 {count} 个段落向量到 {path}"
-VALIDITY = "（{status}，{effective}起施行）"
+VALIDITY = "（{status}，{dated}）"
+EFFECTIVE_ON = "{day}起施行"
 # An amendment (修正) keeps its first version's closing article, and the catalog often has no effective day for
 # it: the day it was adopted then says which text this is.
-VALIDITY_PUBLISHED = "（{status}，{published}公布）"
+ADOPTED_ON = "{day}公布"
 
 # Answering from the law as it stood on a day (as_of).
 BAD_AS_OF = "日期“{value}”无效：请写成 2019-06-01 这样的年-月-日，或只写年份（2019）、年月（2019-06）。"
-VALIDITY_AS_OF = "（{when}时有效的版本，{effective}起施行，{now}）"
-VALIDITY_AS_OF_PUBLISHED = "（{when}时有效的版本，{published}公布，{now}）"
+VALIDITY_AS_OF = "（{when}时有效的版本，{dated}，{now}）"
 VALIDITY_AS_OF_UNDATED = "（{when}时有效的版本，{now}）"
 STATUS_NOW = {"现行有效": "现行有效", "已修改": "现已修改", "已废止": "现已废止"}
 AS_OF_QUESTION = "按{when}时的规定，{question}"

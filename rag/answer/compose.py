@@ -19,7 +19,6 @@ answer quotes them, then the other passages by rank.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,8 +29,6 @@ from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import probability, rescore
 from rag.answer.question import Asked, analyse, foreign_country, names_counted_thing
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
-
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a DocMeta date can be a year alone
 
 WHOLE_ARTICLE_CHARS = 400
 PART_SHARE = 0.5  # of the asked part that the item's clause must name
@@ -219,29 +216,31 @@ def validity(meta: DocMeta, as_of: str = "") -> str:
     """
     if not meta.status:
         return ""
-    effective = chinese_date(meta.effective)
-    # Without an effective day (an amendment's, often), the day the version was adopted tells which text it is.
-    published = chinese_date(meta.date) if _ISO_DAY.fullmatch(meta.date) else ""
+    # No effective day (an amendment's, often): the day the version was adopted tells which text it is.
+    adopted = chinese_day(meta.date)
+    if meta.effective:
+        dated = texts.EFFECTIVE_ON.format(day=chinese_date(meta.effective))
+    else:
+        dated = texts.ADOPTED_ON.format(day=adopted) if adopted else ""
     if as_of:
         now = texts.STATUS_NOW.get(meta.status, meta.status)
-        if effective:
-            return texts.VALIDITY_AS_OF.format(when=as_of, effective=effective, now=now)
-        if published:
-            return texts.VALIDITY_AS_OF_PUBLISHED.format(when=as_of, published=published, now=now)
+        if dated:
+            return texts.VALIDITY_AS_OF.format(when=as_of, dated=dated, now=now)
         return texts.VALIDITY_AS_OF_UNDATED.format(when=as_of, now=now)
-    if effective:
-        return texts.VALIDITY.format(status=meta.status, effective=effective)
-    if published:
-        return texts.VALIDITY_PUBLISHED.format(status=meta.status, published=published)
-    return f"（{meta.status}）"
+    return texts.VALIDITY.format(status=meta.status, dated=dated) if dated else f"（{meta.status}）"
 
 
 def chinese_date(iso: str) -> str:
     """"2013-07-01" -> "2013年7月1日"; anything else as it is."""
+    return chinese_day(iso) or iso
+
+
+def chinese_day(iso: str) -> str:
+    """"2013-07-01" -> "2013年7月1日"; "" for anything that is not a whole day ("2024", "")."""
     parts = iso.split("-")
     if len(parts) == 3 and all(p.isdigit() for p in parts):
         return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
-    return iso
+    return ""
 
 
 def article_body(text: str) -> str:
