@@ -81,13 +81,16 @@ class Runtime:
         return engine
 
 
-def get_runtime(request: Request) -> Runtime:
+# async although they do no I/O: FastAPI runs a plain `def` dependency in its threadpool, a thread hop
+# per request for an attribute read.
+async def get_runtime(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
 
 
-def get_engine(request: Request) -> Engine:
-    return get_runtime(request).require()
+async def get_engine(request: Request) -> Engine:
+    runtime: Runtime = request.app.state.runtime
+    return runtime.require()
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]

@@ -12,7 +12,7 @@ import functools
 import threading
 import time
 from collections.abc import Collection, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -116,14 +116,21 @@ class Engine:
                doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None,
                as_of: str | None = None) -> list[Hit]:
         """`as_of` ("2019-06-01"): each law is searched in the version in force that day, reports as ever."""
+        return self.search_later(query, top_k=top_k, mode=mode, doc_ids=doc_ids, collections=collections,
+                                 as_of=as_of).result()
+
+    def search_later(self, query: str, *, top_k: int = 10, mode: SearchMode | None = None,
+                     doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None,
+                     as_of: str | None = None) -> Future[list[Hit]]:
+        """`search`, checked here and run on a search thread: for a caller that awaits the result instead of
+        blocking a thread of its own on it (the HTTP API, one thread hop less per request)."""
         return self._search(self.dated(query, as_of), query, top_k, mode, doc_ids, collections)
 
     def _search(self, dated: DatedQuestion, query: str, top_k: int, mode: SearchMode | None,
-                doc_ids: Collection[str] | None, collections: Sequence[str] | None) -> list[Hit]:
+                doc_ids: Collection[str] | None, collections: Sequence[str] | None) -> Future[list[Hit]]:
         query = dated.question if dated.as_of and dated.question.strip() else query
         chosen = self._validate(query, top_k, doc_ids, collections)
-        ranked = self._searchers.submit(self._ranked, query, top_k, mode or self.settings.mode, dated, doc_ids, chosen)
-        return ranked.result()
+        return self._searchers.submit(self._ranked, query, top_k, mode or self.settings.mode, dated, doc_ids, chosen)
 
     def _ranked(self, query: str, top_k: int, mode: SearchMode, dated: DatedQuestion,
                 doc_ids: Collection[str] | None, chosen: Sequence[str]) -> list[Hit]:
@@ -164,7 +171,7 @@ class Engine:
             raise InputError(texts.TOP_K_RANGE.format(low=1, high=self.settings.max_top_k))
         started = time.perf_counter()
         dated = self.dated(question, as_of)
-        hits = self._search(dated, question, max(top_k, 3), mode, doc_ids, collections)
+        hits = self._search(dated, question, max(top_k, 3), mode, doc_ids, collections).result()
         searched = time.perf_counter()
         asked = dated.question if dated.as_of and dated.question.strip() else question
         result = self.compose(asked.strip(), hits, mode or self.settings.mode, top_k, as_of=dated.as_of)

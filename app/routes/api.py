@@ -1,12 +1,14 @@
 """POST /api/answer and /api/search: the engine's two verbs over HTTP.
 
-The handlers are plain `def`: FastAPI runs them in its threadpool, so the
-event loop keeps accepting requests while a CPU-bound search runs, and the
-engine's encoder lock serialises only the model call.
+/api/answer is a plain `def`: FastAPI runs it in its threadpool, so the event
+loop keeps accepting requests while a CPU-bound answer runs, and the engine's
+encoder lock serialises only the model call. /api/search awaits the engine's
+search thread instead.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from fastapi import APIRouter
@@ -31,11 +33,14 @@ def answer(body: AnswerRequest, engine: EngineDep, generation: GenerationDep) ->
 
 
 @router.post("/search", response_model=SearchResponse, summary="Rank passages for a query")
-def search(body: SearchRequest, engine: EngineDep) -> dict[str, object]:
+async def search(body: SearchRequest, engine: EngineDep) -> dict[str, object]:
+    # async: the search runs on the engine's search thread and is awaited here, where a plain `def` would
+    # hold a threadpool thread blocked on it (a thread hop more per request, about a millisecond).
     started = time.perf_counter()
     mode = body.mode or engine.settings.mode
-    hits = engine.search(body.query, top_k=body.top_k, mode=mode, doc_ids=body.doc_ids or None,
-                         collections=body.collections or None, as_of=body.as_of)
+    hits = await asyncio.wrap_future(engine.search_later(
+        body.query, top_k=body.top_k, mode=mode, doc_ids=body.doc_ids or None,
+        collections=body.collections or None, as_of=body.as_of))
     rows = [hit_row(hit, engine.documents[hit.chunk.doc_id].meta) for hit in hits]
     elapsed = round((time.perf_counter() - started) * 1000, 2)
     dated = engine.dated(body.query, body.as_of)
