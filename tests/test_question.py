@@ -257,6 +257,15 @@ def test_a_money_question_is_answered_by_a_multiple_or_a_share() -> None:
     assert items_of("青禾县法律援助经费是多少？", "法律援助经费较上年增长2倍。") == ["2倍"]
 
 
+def test_a_fee_asked_for_by_name_is_money() -> None:
+    assert "元" in analyse("打离婚官司，去法院起诉要交多少诉讼费？").units
+    assert "元" in analyse("这个收费标准是多少才算合规？").units
+    # the fee names a car park in another clause; the owners are counted
+    assert not analyse("小区有人提议把绿地改成收费停车场，这种事要多少业主同意？").units
+    delegated = "当事人进行民事诉讼，应当按照规定交纳案件受理费。"  # the figure is in another rule
+    assert items_of("去法院起诉要交多少诉讼费？", delegated) == []
+
+
 def test_a_time_limit_answers_when() -> None:
     sentence = "未订立书面合同的，应当自用工之日起一个月内订立。"
     assert items_of("公司最晚什么时候得签合同？", sentence) == ["一个月内"]

@@ -44,6 +44,9 @@ UNIT_GROUPS: dict[str, tuple[str, ...]] = {
 }
 _MONEY_WORDS = ("钱", "金额", "资金", "经费", "工钱", "报酬", "赔偿", "费用", "罚款", "投入", "补贴", "工资", "款",
                 "损失")
+# A fee asked for by name ("交多少诉讼费", "收费标准是多少"): money, though no word above is used. Within
+# one clause, so "改成收费停车场，要多少业主同意" still counts owners.
+_FEE = re.compile(r"多少[^，,。？?]{0,3}费|费[^，,。？?]{0,4}多少")
 _PERCENT_WORDS = ("率", "比例", "占比", "比重", "百分之", "占多少")
 _AGE_WORDS = ("岁数", "年纪", "年龄")  # "多大年纪可以献血": an age, in 周岁
 _PERIOD_WORDS = ("多久", "多长时间", "期限", "时限", "几天", "几日", "多少天", "多少日", "几个月", "多少个月",
@@ -198,7 +201,7 @@ def _quantity_units(text: str, unit: str) -> tuple[str, ...]:
         return ()
     if unit in ("%", "％") or any(word in text for word in _PERCENT_WORDS):
         return UNIT_GROUPS["percent"]
-    if unit in UNIT_GROUPS["money"] or any(word in text for word in _MONEY_WORDS):
+    if unit in UNIT_GROUPS["money"] or any(word in text for word in _MONEY_WORDS) or _FEE.search(text):
         return UNIT_GROUPS["money"]
     if unit in UNIT_GROUPS["age"] or any(word in text for word in _AGE_WORDS):
         return UNIT_GROUPS["age"]
