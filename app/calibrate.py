@@ -158,8 +158,8 @@ def answered(engine: Engine, trial: Trial, policy: AnswerPolicy) -> Outcome:
 
 
 def cross_validate(engine: Engine, found: list[Trial], statutes: list[Trial], folds: int, max_wrong: float,
-                   statute_max_wrong: float) -> tuple[Rates, Rates, list[Learned]]:
-    """Held-out rates on the report questions and on the statute questions, and each fold's model."""
+                   statute_max_wrong: float) -> tuple[dict[str, Outcome], list[Learned]]:
+    """Each question's held-out outcome, by question id, and each fold's model."""
     outcomes: dict[str, Outcome] = {}
     chosen = []
     for k in range(folds):
@@ -171,31 +171,40 @@ def cross_validate(engine: Engine, found: list[Trial], statutes: list[Trial], fo
         for t in found + statutes:
             if fold_of(t.question.id, folds) == k:
                 outcomes[t.question.id] = answered(engine, t, policy_of(learned))
+    return outcomes, chosen
 
-    def held_out(trials: list[Trial]) -> Rates:
-        return rates([t.sample for t in trials], [outcomes[t.question.id] for t in trials])
 
-    return held_out(found), held_out(statutes), chosen
+def held_out(trials: list[Trial], outcomes: dict[str, Outcome]) -> Rates:
+    return rates([t.sample for t in trials], [outcomes[t.question.id] for t in trials])
 
 
 def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, *, folds: int, max_wrong: float,
               write: bool, statute_files: list[Path] | None = None, statute_max_wrong: float = 0.07,
-              ) -> dict[str, object]:
-    """`statute_files` are lay questions over the laws, searched as the service searches (every collection)."""
+              statute_unanswerable: list[Path] | None = None) -> dict[str, object]:
+    """`statute_files` are lay questions over the laws, searched as the service searches (every collection).
+    Of `statute_unanswerable`, only the questions no law answers join them: the files' answerable questions
+    trained the statute model, so its answers to them are better than to new ones, but it never saw the rest."""
     # Retrieval first: the statute questions' candidates depend on how much the priors count.
     prior = choose_prior_shares(engine, statute_files, folds) if statute_files else None
     found = trials(engine, files, collections)
     statutes = trials(engine, statute_files, None) if statute_files else []
-    held_out, held_out_statutes, per_fold = cross_validate(engine, found, statutes, folds, max_wrong,
-                                                           statute_max_wrong)
+    extra = [t for t in trials(engine, statute_unanswerable or [], None) if not t.question.answerable]
+    statutes += extra if statutes else []
+    outcomes, per_fold = cross_validate(engine, found, statutes, folds, max_wrong, statute_max_wrong)
+    by_file = {path.name: [t for t in statutes if t.question.id in {q.id for q in load_questions(path)}]
+               for path in [*(statute_files or []), *(statute_unanswerable or [])]}
     final = learn_both([t.sample for t in found], [t.sample for t in statutes], max_wrong, statute_max_wrong)
     in_sample = rates([t.sample for t in found], [answered(engine, t, policy_of(final)) for t in found])
     report: dict[str, object] = {
         "policy": asdict(policy_of(final)),
         "features": list(FEATURE_NAMES),
-        "cross_validated": asdict(held_out),
-        "cross_validated_statutes": asdict(held_out_statutes) if statutes else None,
+        "cross_validated": asdict(held_out(found, outcomes)),
+        "cross_validated_statutes": asdict(held_out(statutes, outcomes)) if statutes else None,
+        "cross_validated_statutes_by_file": {name: asdict(held_out(part, outcomes))
+                                             for name, part in by_file.items() if part},
         "statute_questions": [p.name for p in statute_files or []],
+        "statute_unanswerable_questions": {"files": [p.name for p in statute_unanswerable or []],
+                                           "questions": len(extra) if statutes else 0},
         "in_sample": asdict(in_sample),
         "per_fold": [{"threshold": p.threshold, "focus": p.focus, "statute_threshold": p.statute_threshold}
                      for p in per_fold],

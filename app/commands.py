@@ -150,6 +150,7 @@ CALIBRATION_FILES = ("dev.jsonl", "calibration.jsonl", "seeds_questions.jsonl")
 # Citizen questions over the national laws, in two halves. `lawqa learn` trains the statute model on the
 # first half with STARD's questions; `lawqa calibrate` learns the statute gate and the prior shares on the
 # other half, which the model has not seen, so its cross-validated figures are those of new questions.
+# The first half's unanswerable questions, which `lawqa learn` leaves out, teach the statute gate too.
 LAY_TRAIN_FILES = ("laws_citizen.jsonl", "laws_citizen_c.jsonl", "laws_citizen_e.jsonl", "laws_citizen_f.jsonl")
 STATUTE_CALIBRATION_FILES = ("laws_citizen_b.jsonl", "laws_citizen_d.jsonl")
 
@@ -165,10 +166,13 @@ def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
     if not files:
         raise InputError("没有找到问题文件；请指定 JSONL 问题文件（格式见 tests/data/dev.jsonl）")
     statute_files = [Path(p) for p in args.statute_questions or []]
+    unanswerable: list[Path] = []
     if args.statute_questions is None and LAW_MODEL_COLLECTION in engine.collections:
         statute_files = [data / name for name in STATUTE_CALIBRATION_FILES if (data / name).exists()]
+        unanswerable = [data / name for name in LAY_TRAIN_FILES if (data / name).exists()]
     report = calibrate(engine, files, args.collections, folds=args.folds, max_wrong=args.max_wrong,
-                       write=not args.dry_run, statute_files=statute_files, statute_max_wrong=args.statute_max_wrong)
+                       write=not args.dry_run, statute_files=statute_files, statute_max_wrong=args.statute_max_wrong,
+                       statute_unanswerable=unanswerable)
     print(json.dumps(report, ensure_ascii=False, indent=2))
     return 0
 

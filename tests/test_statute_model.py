@@ -1,5 +1,6 @@
 """The learned statute search: its artifact, its reranker fit, the collection prior, and the real laws."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.commands import STATUTE_CALIBRATION_FILES
+from app.commands import LAY_TRAIN_FILES, STATUTE_CALIBRATION_FILES
 from app.engine import Engine
-from app.learned import learned_law_model
+from app.learned import POLICY_PATH, learned_law_model
 from rag.search.collections import ReportCues
 from rag.search.colloquial import read_lexicon
 from rag.search.lawmodel import LawModel, Ranker, article_key, law_key
@@ -59,6 +60,21 @@ def test_shipped_model_has_a_version_and_cross_validated_figures() -> None:
     assert model.neighbour_vectors is not None and len(model.neighbour_vectors) == len(model.neighbour_articles)
     # the everyday words it was learned with are the table's as it is now: an edit means re-learning
     assert model.everyday_words == read_lexicon() and model.everyday_words["周末"] == ["休息日"]
+
+
+def test_the_statute_gate_learned_also_from_the_questions_no_law_answers_in_the_training_files() -> None:
+    """`lawqa learn` leaves those out, so they are as new to the model as the calibration files' own."""
+    report = json.loads(POLICY_PATH.read_text(encoding="utf-8"))
+    extra = report["statute_unanswerable_questions"]
+    assert extra["files"] == list(LAY_TRAIN_FILES) and extra["questions"] > 20
+    by_file = report["cross_validated_statutes_by_file"]
+    assert all(by_file[name]["abstain_unanswerable"] > 0 for name in STATUTE_CALIBRATION_FILES)
+    assert report["cross_validated_statutes"]["questions"] == sum(part["questions"] for part in by_file.values())
+
+
+def test_a_fee_the_law_leaves_to_another_rule_is_not_given_as_an_answer(shipped_engine: Engine) -> None:
+    answer = shipped_engine.answer("去法院打离婚官司，要交多少诉讼费？")
+    assert answer.abstained and "诉讼费" in answer.text and "具体数字" in answer.text
 
 
 def made_up_groups(count: int, seed: int, gold_of: Callable[[np.ndarray], np.ndarray]) -> list[Group]:
