@@ -26,7 +26,7 @@ import numpy as np
 from app.engine import Engine
 from app.learned import LAW_MODEL_COLLECTION, LAW_MODEL_PATH, POLICY_PATH, learned_law_model
 from rag.answer.candidates import rank_sentences
-from rag.answer.compose import PART_SHARE, STATUTE_FEATURE, AnswerOptions, AnswerPolicy
+from rag.answer.compose import PART_SHARE, STATUTE_FEATURE, AnswerPolicy, passages_read
 from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import candidate_rows
 from rag.answer.question import analyse
@@ -63,7 +63,7 @@ def _trial(engine: Engine, q: Question, collections: list[str] | None) -> Trial:
     hits = engine.search(q.question, top_k=5, collections=collections)
     question = q.question.strip()
     asked = analyse(question)
-    read = hits[: AnswerOptions().passages_read]
+    read = passages_read(hits, asked)
     scorer = engine.scorer_for(hits)
     found = rank_sentences(question, asked, read, engine.metas, scorer, engine.places)
     rows, _ = candidate_rows(found, question, asked, read, engine.metas, scorer)

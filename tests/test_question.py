@@ -3,7 +3,7 @@
 from rag.answer.compose import AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
 from rag.answer.items import find_items
-from rag.answer.question import analyse, foreign_country, names_counted_thing
+from rag.answer.question import analyse, forbids, foreign_country, names_counted_thing
 from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta, Hit
 
@@ -264,6 +264,19 @@ def test_a_fee_asked_for_by_name_is_money() -> None:
     assert not analyse("小区有人提议把绿地改成收费停车场，这种事要多少业主同意？").units
     delegated = "当事人进行民事诉讼，应当按照规定交纳案件受理费。"  # the figure is in another rule
     assert items_of("去法院起诉要交多少诉讼费？", delegated) == []
+
+
+def test_what_is_prohibited_is_answered_by_a_prohibition_of_the_asked_thing() -> None:
+    question = "青禾县的学校不得对学生实施什么行为？"
+    asked = analyse(question).forbidden
+    assert asked == "对学生实施行为" and not analyse("学校应当对学生实施什么教育？").forbidden
+    assert forbids("学校应当关心学生，不得因家庭、身体等情况歧视学生。", asked)
+    assert not forbids("对严重的欺凌行为，学校不得隐瞒，应当及时报告。", asked)  # prohibits, but not that
+    first = "青禾县的学校实施素质教育，规范学生行为。"  # the asked words, and no prohibition
+    result = answer(question, first, "学校应当安排好学生的作息时间。", "青禾县学校不得对学生实施体罚。")
+    assert not result.abstained and result.citations[0].quote == ("青禾县学校不得对学生实施体罚。",)  # the third passage
+    refused = answer(question, first)
+    assert refused.abstained and "没有给出行为的具体名称" in refused.text
 
 
 def test_a_time_limit_answers_when() -> None:

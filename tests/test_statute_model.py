@@ -72,6 +72,14 @@ def test_the_statute_gate_learned_also_from_the_questions_no_law_answers_in_the_
     assert report["cross_validated_statutes"]["questions"] == sum(part["questions"] for part in by_file.values())
 
 
+def test_what_a_school_may_not_do_is_answered_by_the_articles_that_prohibit_it(shipped_engine: Engine) -> None:
+    """The issue's example: 第二十五条, which prohibits nothing, was quoted first."""
+    answer = shipped_engine.answer("未成年人保护法规定学校不得对未成年学生实施什么行为？")
+    assert not answer.abstained and answer.text.startswith("《未成年人保护法》")
+    assert "第二十五条" not in answer.text
+    assert all("不得" in quote for citation in answer.citations for quote in citation.quote)
+
+
 def test_a_fee_the_law_leaves_to_another_rule_is_not_given_as_an_answer(shipped_engine: Engine) -> None:
     answer = shipped_engine.answer("去法院打离婚官司，要交多少诉讼费？")
     assert answer.abstained and "诉讼费" in answer.text and "具体数字" in answer.text

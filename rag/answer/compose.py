@@ -27,7 +27,7 @@ from rag.answer.candidates import Candidate, rank_sentences
 from rag.answer.evidence import Evidence, EvidenceScorer
 from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import probability, rescore
-from rag.answer.question import Asked, analyse, foreign_country, names_counted_thing
+from rag.answer.question import Asked, analyse, forbids, foreign_country, names_counted_thing
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
 WHOLE_ARTICLE_CHARS = 400
@@ -79,7 +79,7 @@ def compose_answer(
     """`places` are the place names the collection knows; a question naming one must be answered for it."""
     shown = list(hits[: options.citations])
     asked = analyse(question)
-    read = shown[: options.passages_read]
+    read = passages_read(shown, asked, options)
     found = rank_sentences(question, asked, read, metas, scorer, places)
     if policy.ranker:
         found = rescore(found, question, asked, read, metas, scorer, policy.ranker)
@@ -110,6 +110,12 @@ def compose_answer(
     return _answer(question, shown, metas, [], texts.NOT_FOUND, True, mode, evidence)
 
 
+def passages_read(shown: Sequence[Hit], asked: Asked, options: AnswerOptions = AnswerOptions()) -> list[Hit]:
+    """The passages whose sentences may answer. Where a prohibition is asked for, only a clause that
+    prohibits answers, and such clauses are fewer, so every passage shown is read, not the first few."""
+    return list(shown) if asked.forbidden else list(shown[: options.passages_read])
+
+
 def _silent_articles(question: str, read: list[Hit], metas: dict[str, DocMeta], focus: str, asked: Asked,
                      scorer: EvidenceScorer) -> set[int]:
     """The articles that name nothing of the counted thing anywhere ("提前三十日" for 几个月拘役): they do not
@@ -135,7 +141,10 @@ def trusted(best: Candidate, evidence: Evidence, policy: AnswerPolicy) -> bool:
 
 
 def answers(candidate: Candidate, asked: Asked, policy: AnswerPolicy) -> bool:
-    """Holds an item of the asked kind about the asked thing (kinds without an item: any sentence)."""
+    """Holds an item of the asked kind about the asked thing (kinds without an item: any sentence); prohibits
+    something when what is prohibited is asked."""
+    if asked.forbidden and not forbids(candidate.sentence, asked.forbidden):
+        return False
     if not asked.wants_item:
         return True
     if asked.part and candidate.focus < PART_SHARE:  # "其中刑事案件有几宗" is not answered by the total
@@ -169,7 +178,9 @@ def _renumber(text: str, number: dict[int, int]) -> str:
 
 def _missing(asked: Asked) -> str:
     what = texts.ASKED_ITEM.get(asked.kind, texts.ASKED_ITEM["other"])
-    return f"{asked.focus}{what}" if asked.focus and asked.wants_item else what
+    if not what.startswith("的"):  # "所问的具体内容" stands alone
+        return what
+    return f"{asked.focus}{what}" if asked.focus else what.removeprefix("的")  # "行为的具体名称", "具体名称"
 
 
 def _evidence(question: str, shown: list[Hit], candidates: list[Candidate], metas: dict[str, DocMeta],

@@ -44,6 +44,10 @@ UNIT_GROUPS: dict[str, tuple[str, ...]] = {
 }
 _MONEY_WORDS = ("钱", "金额", "资金", "经费", "工钱", "报酬", "赔偿", "费用", "罚款", "投入", "补贴", "工资", "款",
                 "损失")
+_PROHIBITION = "不得|禁止|严禁|不准|不许"
+_FORBIDDING = re.compile(rf"(?:{_PROHIBITION})([^，,；;。]+)")  # what a clause prohibits
+# "学校不得对未成年学生实施什么行为", "禁止哪些行为": the question word inside the clause of the prohibition.
+_ASKS_FORBIDDEN = re.compile(rf"(?:{_PROHIBITION})([^，,。？?]{{0,20}}?(?:什么|哪些|哪几|哪种)[^，,。？?]*)")
 # A fee asked for by name ("交多少诉讼费", "收费标准是多少"): money, though no word above is used. Within
 # one clause, so "改成收费停车场，要多少业主同意" still counts owners.
 _FEE = re.compile(r"多少[^，,。？?]{0,3}费|费[^，,。？?]{0,4}多少")
@@ -108,6 +112,9 @@ class Asked:
     years: frozenset[str] = frozenset()
     part: str = ""  # the part of a whole that is counted ("其中刑事案件有几宗" -> 刑事案件): the total does not answer
     unit: str = ""  # the measure word the question itself uses ("多少件" -> 件): a number in it fits best
+    # What is prohibited is asked: the words after the prohibition ("学校不得对学生实施什么行为" -> "对学生实施行为").
+    # Only a sentence that prohibits something in some of those words answers.
+    forbidden: str = ""
 
     @property
     def wants_item(self) -> bool:
@@ -150,7 +157,16 @@ def analyse(question: str) -> Asked:
     part = _part(text) if kind == "quantity" and "%" not in units and units != ("ordinal",) else ""
     quantity = _QUANTITY.search(text) if kind == "quantity" else None
     unit = (quantity.group(1) or "") if quantity else ""
-    return Asked(kind, units, entity_class, part or focus, counted and not part, asked_years, part, unit)
+    forbidden = _ASKS_FORBIDDEN.search(text)
+    return Asked(kind, units, entity_class, part or focus, counted and not part, asked_years, part, unit,
+                 _WH.sub("", forbidden.group(1)) if forbidden else "")
+
+
+def forbids(sentence: str, forbidden: str) -> bool:
+    """A clause of the sentence prohibits something in words of `forbidden` (two characters in a row):
+    "不得因家庭……歧视学生" answers what a school may not do to 学生, "学校不得隐瞒" does not."""
+    asked = {forbidden[i:i + 2] for i in range(len(forbidden) - 1)}
+    return any(clause[i:i + 2] in asked for clause in _FORBIDDING.findall(sentence) for i in range(len(clause) - 1))
 
 
 def _part(text: str) -> str:
