@@ -273,8 +273,10 @@ def test_what_is_prohibited_is_answered_by_a_prohibition_of_the_asked_thing() ->
     assert forbids("学校应当关心学生，不得因家庭、身体等情况歧视学生。", asked)
     assert not forbids("对严重的欺凌行为，学校不得隐瞒，应当及时报告。", asked)  # prohibits, but not that
     first = "青禾县的学校实施素质教育，规范学生行为。"  # the asked words, and no prohibition
-    result = answer(question, first, "学校应当安排好学生的作息时间。", "青禾县学校不得对学生实施体罚。")
-    assert not result.abstained and result.citations[0].quote == ("青禾县学校不得对学生实施体罚。",)  # the third passage
+    others = ("学校应当安排好学生的作息时间。", "学校应当开展安全教育。")
+    result = answer(question, first, *others, "青禾县学校不得对学生实施体罚。")
+    # the fourth passage: beyond the first three, which are all another question's answer is taken from
+    assert not result.abstained and result.citations[0].quote == ("青禾县学校不得对学生实施体罚。",)
     refused = answer(question, first)
     assert refused.abstained and "没有给出行为的具体名称" in refused.text
 
