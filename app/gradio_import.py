@@ -11,12 +11,22 @@ MCP server, not lawqa:
 
 Both are skipped only in the thread that imports Gradio and only while it does.
 If a Gradio release renames them, nothing breaks: the import takes its full time.
+
+A third part is deferred, not skipped: Gradio imports pandas at module level,
+0.5 s of the import, and reads from it only in its table component, which the
+chat does not use (the admin page's file list is HTML). pandas is a stand-in
+module until something reads from it (`_DeferredModule`): that first read
+imports the real pandas, once, under a lock (the standard library's LazyLoader
+does the same without one on Python 3.11, so two threads reading first could
+see a half-loaded module), and the stand-in forwards to it. In the service
+nothing does, so pandas is never loaded.
 """
 
 from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import sys
 import threading
 from collections.abc import Sequence
@@ -26,6 +36,7 @@ from typing import Any
 STUB_WRITER_MODULE = "gradio.component_meta"
 STUB_WRITER = "create_or_modify_pyi"
 SKIPPED_PACKAGE = "mcp"
+DEFERRED_MODULE = "pandas"
 
 
 def import_gradio() -> ModuleType:
@@ -51,6 +62,9 @@ class _QuickGradioFinder(importlib.abc.MetaPathFinder):
             return None  # another thread's import is none of our business
         if fullname == SKIPPED_PACKAGE or fullname.startswith(SKIPPED_PACKAGE + "."):
             raise ModuleNotFoundError(f"{fullname} is not imported with the chat", name=fullname)
+        if fullname == DEFERRED_MODULE:
+            # no submodule search path: `import pandas.x` reads __path__ first, which imports the real pandas
+            return importlib.util.spec_from_loader(fullname, _Deferring())
         if fullname != STUB_WRITER_MODULE:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
@@ -79,3 +93,45 @@ class _WithoutStubWriter(importlib.abc.Loader):
 
 def _write_no_stub(*args: object, **kwargs: object) -> None:
     return None
+
+
+class _DeferredModule(ModuleType):
+    """Stands in for a module until something reads from it, then imports it and forwards every read."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self._lock = threading.RLock()
+        self._real: ModuleType | None = None
+        self._imported = False  # until the import system is done with the stand-in, its questions are not a use
+
+    def __getattr__(self, attr: str) -> Any:  # only for what the stand-in itself does not have
+        # __path__ is asked by `import pandas.api.types`, which needs the real package
+        if not self._imported or (attr.startswith("__") and attr != "__path__"):
+            raise AttributeError(attr)
+        return getattr(self._load(), attr)
+
+    def _load(self) -> ModuleType:
+        with self._lock:
+            if self._real is None:
+                # past the finders, this one included: the module's own files, run once
+                spec = importlib.machinery.PathFinder.find_spec(self.__name__)
+                if spec is None or spec.loader is None:
+                    raise ModuleNotFoundError(f"{self.__name__} is not installed", name=self.__name__)
+                real = importlib.util.module_from_spec(spec)
+                sys.modules[self.__name__] = real
+                try:
+                    spec.loader.exec_module(real)
+                except BaseException:
+                    sys.modules[self.__name__] = self
+                    raise
+                self._real = real
+        return self._real
+
+
+class _Deferring(importlib.abc.Loader):
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType:
+        return _DeferredModule(spec.name)
+
+    def exec_module(self, module: ModuleType) -> None:
+        if isinstance(module, _DeferredModule):
+            module._imported = True

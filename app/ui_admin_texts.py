@@ -18,6 +18,7 @@ DOCUMENT_LABEL = "选择文件"
 DELETE_DOCUMENT = "删除文件"
 REFRESH = "刷新"
 TABLE_HEADERS = ["文件", "大小（字节）", "段落数", "状态"]
+NO_DOCUMENTS = "这个资料库里还没有文件。"
 CREATED = "已新建资料库“{name}”，请上传文件。"
 DELETED_COLLECTION = "已删除资料库“{name}”。"
 DELETED_DOCUMENT = "已删除“{file}”，正在重建索引。"

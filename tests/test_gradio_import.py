@@ -26,3 +26,30 @@ def test_gradio_imports_without_stub_writing_or_mcp_and_still_builds_a_page() ->
     done = subprocess.run([sys.executable, "-c", CHECKS], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "ok"
+
+
+DEFERRED = """
+import sys, threading
+from app.gradio_import import import_gradio
+
+gr = import_gradio()
+assert "pandas.core.frame" not in sys.modules, "pandas ran during Gradio's import"
+import pandas as stand_in
+tables = []
+threads = [threading.Thread(target=lambda: tables.append(gr.Dataframe(headers=["法律", "条"], value=[["劳动法", 44]])))
+           for _ in range(4)]  # four first uses at once: one import, under the lock
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert len(tables) == 4 and all(t.value["data"] == [["劳动法", 44]] for t in tables)
+import pandas.api.types  # a submodule needs the real package
+assert type(sys.modules["pandas"]).__name__ == "module" and stand_in.DataFrame is sys.modules["pandas"].DataFrame
+print("ok")
+"""
+
+
+def test_pandas_runs_at_its_first_use_not_with_gradios_import() -> None:
+    done = subprocess.run([sys.executable, "-c", DEFERRED], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
