@@ -47,6 +47,7 @@ class Trial:
     question: Question
     hits: list[Hit]
     sample: Sample
+    file: str  # the question file's name, for the figures per file
 
 
 def fold_of(question_id: str, folds: int) -> int:
@@ -54,12 +55,15 @@ def fold_of(question_id: str, folds: int) -> int:
     return int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % folds
 
 
-def trials(engine: Engine, files: list[Path], collections: list[str] | None) -> list[Trial]:
-    """Every question searched once over `collections` (None: every loaded one, as the service does)."""
-    return [_trial(engine, q, collections) for path in files for q in load_questions(path)]
+def trials(engine: Engine, files: list[Path], collections: list[str] | None, *,
+           unanswerable_only: bool = False) -> list[Trial]:
+    """Every question (or every one no document answers) searched once over `collections` (None: every loaded
+    one, as the service does)."""
+    return [_trial(engine, q, collections, path.name) for path in files for q in load_questions(path)
+            if not (unanswerable_only and q.answerable)]
 
 
-def _trial(engine: Engine, q: Question, collections: list[str] | None) -> Trial:
+def _trial(engine: Engine, q: Question, collections: list[str] | None, file: str) -> Trial:
     hits = engine.search(q.question, top_k=5, collections=collections)
     question = q.question.strip()
     asked = analyse(question)
@@ -77,7 +81,7 @@ def _trial(engine: Engine, q: Question, collections: list[str] | None) -> Trial:
         np.array([not asked.wants_item or (c.item is not None and not (asked.part and c.focus < PART_SHARE))
                   for c in found.candidates], dtype=bool),
     )
-    return Trial(q, hits, sample)
+    return Trial(q, hits, sample, file)
 
 
 @dataclass(frozen=True)
@@ -188,11 +192,12 @@ def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, 
     prior = choose_prior_shares(engine, statute_files, folds) if statute_files else None
     found = trials(engine, files, collections)
     statutes = trials(engine, statute_files, None) if statute_files else []
-    extra = [t for t in trials(engine, statute_unanswerable or [], None) if not t.question.answerable]
-    statutes += extra if statutes else []
+    extra = trials(engine, statute_unanswerable or [], None, unanswerable_only=True) if statutes else []
+    statutes += extra
     outcomes, per_fold = cross_validate(engine, found, statutes, folds, max_wrong, statute_max_wrong)
-    by_file = {path.name: [t for t in statutes if t.question.id in {q.id for q in load_questions(path)}]
-               for path in [*(statute_files or []), *(statute_unanswerable or [])]}
+    by_file: dict[str, list[Trial]] = {}
+    for t in statutes:
+        by_file.setdefault(t.file, []).append(t)
     final = learn_both([t.sample for t in found], [t.sample for t in statutes], max_wrong, statute_max_wrong)
     in_sample = rates([t.sample for t in found], [answered(engine, t, policy_of(final)) for t in found])
     report: dict[str, object] = {
@@ -201,10 +206,10 @@ def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, 
         "cross_validated": asdict(held_out(found, outcomes)),
         "cross_validated_statutes": asdict(held_out(statutes, outcomes)) if statutes else None,
         "cross_validated_statutes_by_file": {name: asdict(held_out(part, outcomes))
-                                             for name, part in by_file.items() if part},
+                                             for name, part in by_file.items()},
         "statute_questions": [p.name for p in statute_files or []],
         "statute_unanswerable_questions": {"files": [p.name for p in statute_unanswerable or []],
-                                           "questions": len(extra) if statutes else 0},
+                                           "questions": len(extra)},
         "in_sample": asdict(in_sample),
         "per_fold": [{"threshold": p.threshold, "focus": p.focus, "statute_threshold": p.statute_threshold}
                      for p in per_fold],
