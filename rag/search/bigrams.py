@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from rag.search.lexical import load_mapped
+
 ARRAYS = ("keys", "indptr", "rows")
 FIRST, LAST = 0x4E00, 0x9FFF  # CJK Unified Ideographs: the characters a bigram is made of
 SPAN = LAST - FIRST + 1
@@ -52,7 +54,7 @@ class CharBigrams:
 
     @classmethod
     def load(cls, directory: Path, size: int) -> CharBigrams:
-        keys, indptr, rows = (np.load(_path(directory, name), mmap_mode="r") for name in ARRAYS)
+        keys, indptr, rows = (load_mapped(_path(directory, name)) for name in ARRAYS)
         return cls(keys, indptr, rows, size)
 
     def save(self, directory: Path) -> None:

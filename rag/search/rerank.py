@@ -125,9 +125,15 @@ class StatuteRanker:
         self.in_force = np.array([metas[c.doc_id].in_force for c in chunks], dtype=np.float32)
         self.length = np.log1p(np.array([len(c.text) for c in chunks], dtype=np.float32))
         titles = sorted(set(laws))
-        self.title_words = [frozenset(tokenizer.tokens(title)) for title in titles]
+        title_words = [frozenset(tokenizer.tokens(title)) for title in titles]
+        self.title_sizes = np.array([len(words) for words in title_words], dtype=np.float64)
+        with_word: dict[str, list[int]] = {}
+        for law, words in enumerate(title_words):
+            for word in words:
+                with_word.setdefault(word, []).append(law)
+        self.titles_with = {word: np.array(found, dtype=np.int64) for word, found in with_word.items()}
         position = {title: i for i, title in enumerate(titles)}
-        self.law_of = np.array([position[law] for law in laws], dtype=np.int64)  # row -> its law's title_words
+        self.law_of = np.array([position[law] for law in laws], dtype=np.int64)  # row -> its law's title
 
     def use_prior_shares(self, law: float, article: float) -> None:
         """Keep `law` of the law prior's spread around its training mean and `article` of the article prior's
@@ -201,7 +207,9 @@ class StatuteRanker:
                     cosine_of.append(np.full(len(rows), cosines[question], dtype=np.float32))
         if not voted:
             return NeighbourVotes.none(floor, best)
-        rows, inverse = np.unique(np.concatenate(voted), return_inverse=True)
+        joined = np.concatenate(voted)
+        rows = _union([joined])
+        inverse = np.searchsorted(rows, joined)
         share = np.zeros(len(rows), dtype=np.float32)
         np.add.at(share, inverse, np.concatenate(weight_of))  # summed in vote order, in float32
         closest = np.full(len(rows), floor, dtype=np.float32)
@@ -210,11 +218,11 @@ class StatuteRanker:
 
     def _title_share(self, rows: IntArray, tokens: Sequence[str]) -> FloatArray:
         """Share of the words of the candidate's law title that the question uses ("劳动合同" of 劳动合同法)."""
-        asked = set(tokens)
-        laws, row_law = np.unique(self.law_of[rows], return_inverse=True)  # once per law, not per row
-        shares = np.array([len(self.title_words[law] & asked) / max(len(self.title_words[law]), 1) for law in laws],
-                          dtype=np.float32)
-        return shares[row_law]
+        used = np.zeros(len(self.title_sizes), dtype=np.float64)
+        for token in set(tokens):
+            used[self.titles_with.get(token, _NO_ROWS)] += 1
+        shares: FloatArray = (used / np.maximum(self.title_sizes, 1)).astype(np.float32)
+        return shares[self.law_of[rows]]
 
     def _cosines(self, queries: Vectors) -> tuple[FloatArray, FloatArray]:
         """Cosines of both query vectors, exact for the DENSE_DEPTH best chunks."""
@@ -245,13 +253,19 @@ def rows_by_article(articles: Sequence[str]) -> dict[str, IntArray]:
     return {key: np.array(found, dtype=np.int64) for key, found in rows.items()}
 
 
+_NO_ROWS = np.zeros(0, dtype=np.int64)
+
+
 def _top(scores: FloatArray, k: int) -> IntArray:
     k = min(k, len(scores))
     return np.argpartition(-scores, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
 
 
 def _union(parts: list[IntArray]) -> IntArray:
-    return np.unique(np.concatenate(parts)).astype(np.int64)
+    """The rows of all parts, ascending, each once: np.unique, without its 0.1 ms of overhead."""
+    rows = np.concatenate(parts).astype(np.int64)
+    rows.sort()
+    return rows[np.concatenate(([True], rows[1:] != rows[:-1]))] if len(rows) else rows
 
 
 def _share(scores: FloatArray) -> FloatArray:
