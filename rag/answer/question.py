@@ -64,6 +64,9 @@ _PERSON = re.compile(r"谁|哪位|姓名|(?:局长|书记|主任|镇长|县长|�
 _ENTITY = re.compile(r"哪个|哪一个|哪家|哪项|哪所|哪些|什么名字|叫什么|名称|什么平台|什么机构|什么部门|哪里|哪儿|何处"
                      r"|什么")
 _LIST = re.compile(r"哪些|包括|有哪几|哪几")
+# 几 after these counts nothing the question asks: "这几天的工钱怎么算" (these days), "打碎了好几块"
+# (several), "十几块钱" (ten-odd), "没几天". Read as 数 ("这数天", "十数块"), it is no question word.
+_INDEFINITE_JI = re.compile(r"(?<=[这那好十没])几")
 _YES_NO = re.compile(r"是否|有没有|能不能|可不可以|可以.{0,12}吗|合法吗|算不算|是不是|会不会|要不要|吗[？?。]?$")
 _DEFINITION = re.compile(r"什么是|是什么意思|指什么|是指|含义|定义")
 _PROCEDURE = re.compile(r"怎么|如何|怎样|流程|程序|步骤|手续")
@@ -145,7 +148,7 @@ def foreign_country(question: str) -> str:
 
 
 def analyse(question: str) -> Asked:
-    text = normalise(question).strip()
+    text = _INDEFINITE_JI.sub("数", normalise(question).strip())
     focus, counted = _focus(text)
     asked_years = frozenset(years(text))
     kind, units = _kind(text)
