@@ -313,3 +313,11 @@ def test_the_law_of_another_country_is_not_answered_from_chinese_documents() -> 
     assert foreign_country("美国人在中国打工要签劳动合同吗？") == ""
     result = answer("在美国离婚，夫妻财产一般怎么分？", "离婚时，夫妻共同财产由双方协议处理。")
     assert result.abstained and "没有关于美国的规定" in result.text and result.citations
+
+
+def test_ji_that_says_a_few_asks_for_no_number() -> None:
+    """"这几天" (these days), "好几块" (several), "十几块" (ten-odd) count nothing asked; "提前几天" asks."""
+    assert analyse("国庆节照常上班，这几天的工钱应该怎么算？").kind == "procedure"
+    assert analyse("孩子把玻璃打碎了好几块，派出所能罚他吗？").kind == "yes_no"
+    assert analyse("一盒才十几块钱的牛奶过期了，能要多少赔偿？").units == analyse("能要多少赔偿？").units
+    assert analyse("试用期想走，要提前几天跟公司说？").kind == "period"
