@@ -321,3 +321,10 @@ def test_ji_that_says_a_few_asks_for_no_number() -> None:
     assert analyse("孩子把玻璃打碎了好几块，派出所能罚他吗？").kind == "yes_no"
     assert analyse("一盒才十几块钱的牛奶过期了，能要多少赔偿？").units == analyse("能要多少赔偿？").units
     assert analyse("试用期想走，要提前几天跟公司说？").kind == "period"
+
+
+def test_nian_inside_a_word_stays_in_the_focus() -> None:
+    """"带薪年假" is what is counted; only the 年 of a year ("2023年") is dropped from the focus."""
+    leave = "工作满十年的职工每年能休几天带薪年假？"
+    assert analyse(leave).focus == "带薪年假" and names_counted_thing(leave, "带薪年假")
+    assert analyse("青禾县2023年有多少家律师事务所？").focus == "律师事务所"

@@ -91,7 +91,8 @@ _CHANGE = re.compile(r"(?:降|减|少|增|多|涨|提高|提升|上升|下降|�
 _UNIT_AFTER = re.compile(rf"^(?:{_ASKED_UNITS})")
 _WH = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年度?|哪项|哪所|多长时间|多久|多长|多大|多高|多少|几|哪一年|哪年"
                  r"|哪个|哪一个|哪家|哪些|哪几|什么|怎么|如何|怎样|谁|是否|有没有|能不能|吗|呢")
-_NOT_FOCUS = re.compile(r"[\W_\d]+|是|有|了|的|在|共|一共|总共|全年|今年|去年|分别|请问|一下|年度|年")
+# 年 only after a number ("2023年"): inside a word it stays ("带薪年假", "年龄").
+_NOT_FOCUS = re.compile(r"[\W_\d]+|是|有|了|的|在|共|一共|总共|全年|今年|去年|分别|请问|一下|年度|(?<=\d)年")
 
 
 # "受理的法律援助案件中有几宗是刑事案件", "民间纠纷里，婚姻家庭纠纷有多少宗": a count of one part of a whole.
