@@ -138,7 +138,7 @@ def names_counted_thing(question: str, focus: str) -> bool:
     """The question names the counted thing right after its measure word ("几个月拘役", "多少天产假"), in the
     law's own word; "提前多久跟公司说" names an act in lay words, which an article paraphrases."""
     counted = re.compile(rf"(?:多少|几)(?:{_UNITS}){re.escape(focus)}")
-    return bool(focus) and counted.search(normalise(question)) is not None
+    return bool(focus) and counted.search(_read(question)) is not None
 
 
 def foreign_country(question: str) -> str:
@@ -148,8 +148,13 @@ def foreign_country(question: str) -> str:
     return found.group() if found and not _CHINA.search(text) else ""
 
 
+def _read(question: str) -> str:
+    """The question as its question words are looked for: folded, and 几 that asks nothing read as 数."""
+    return _INDEFINITE_JI.sub("数", normalise(question).strip())
+
+
 def analyse(question: str) -> Asked:
-    text = _INDEFINITE_JI.sub("数", normalise(question).strip())
+    text = _read(question)
     focus, counted = _focus(text)
     asked_years = frozenset(years(text))
     kind, units = _kind(text)
