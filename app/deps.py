@@ -89,8 +89,7 @@ async def get_runtime(request: Request) -> Runtime:
 
 
 async def get_engine(request: Request) -> Engine:
-    runtime: Runtime = request.app.state.runtime
-    return runtime.require()
+    return (await get_runtime(request)).require()
 
 
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
