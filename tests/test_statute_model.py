@@ -119,6 +119,11 @@ def test_report_cues_are_places_towns_and_years() -> None:
     assert cues.named("2022年办了多少件？")
     assert not cues.named("邻居家的狗把我咬了，狗主人要赔吗？")
     assert not cues.named("在乡镇企业上班，加班费怎么算？")
+    # Where a citizen lives or shops is no town's name: 镇上, 县城, 城镇户口, 去年在县…
+    assert not any(cues.named(q) for q in ("我看到镇上超市把快过期的面包重新贴日期卖，这能行吗？",
+                                          "人家说只要城镇户口的，这样合理吗？", "去年在县商场买的冰箱坏了，找谁赔？",
+                                          "公司注册在老家县城，劳动仲裁该去哪边申请？"))
+    assert cues.named("龙口镇建了什么普法阵地？") and cues.named("台城镇的涉侨纠纷调解室调解成功了多少宗？")
 
 
 def test_lay_questions_find_the_article_over_all_collections(shipped_engine: Engine) -> None:

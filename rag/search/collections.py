@@ -13,24 +13,32 @@ from collections.abc import Iterable
 
 from rag.ingest.catalog import place_names
 from rag.text.normalize import normalise, years
+from rag.text.tokenize import Tokenizer
 from rag.types import Document
 
-_TOWN = re.compile(r"([\u4e00-\u9fff]{2})(?:镇|街道|县)")
+# Not before 上/里/城/下: "镇上的超市", "县里", "老家县城" say where a citizen lives, not which town.
+_TOWN = re.compile(r"([\u4e00-\u9fff]{2})(?:镇|街道|县)(?![上里城下])")
 _NOT_A_START = frozenset("各全本该我其每两这那和与及在到的为等对去住回从小大")  # "在乡镇", "小城镇" name no town
-_NOT_AN_END = frozenset("乡")
+_NOT_AN_END = frozenset("乡在")  # "我爸在县医院"
 
 
 class ReportCues:
-    def __init__(self, places: Iterable[str]) -> None:
+    def __init__(self, places: Iterable[str], tokenizer: Tokenizer | None = None) -> None:
         self.places = frozenset(p for p in places if len(p) >= 2)
+        self._tokenizer = tokenizer or Tokenizer()
 
     @classmethod
-    def from_documents(cls, documents: Iterable[Document]) -> ReportCues:
-        return cls(name for d in documents if d.meta.kind == "report" for name in place_names(d.meta.place))
+    def from_documents(cls, documents: Iterable[Document], tokenizer: Tokenizer | None = None) -> ReportCues:
+        return cls((name for d in documents if d.meta.kind == "report" for name in place_names(d.meta.place)),
+                   tokenizer)
 
     def named(self, question: str) -> bool:
         """True when the question names a report's place, a town or county, or a year."""
         text = normalise(question)
         if years(text) or any(place in text for place in self.places):
             return True
-        return any(name[0] not in _NOT_A_START and name[1] not in _NOT_AN_END for name in _TOWN.findall(text))
+        towns = [m for m in _TOWN.finditer(text) if m[1][0] not in _NOT_A_START and m[1][1] not in _NOT_AN_END]
+        # A town's name starts a word: in "只要城镇户口" and "去年在县商场" the two characters before 镇 or 县
+        # begin inside 只要 and 去年.
+        starts = self._tokenizer.word_starts(text) if towns else set()
+        return any(m.start() in starts for m in towns)

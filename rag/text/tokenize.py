@@ -48,3 +48,7 @@ class Tokenizer:
             if _KEEP.fullmatch(token) and token not in self._stopwords
         ]
         return words + _ARTICLE_REF.findall(folded)
+
+    def word_starts(self, text: str) -> set[int]:
+        """Offsets in `text` (as given, not folded) at which jieba's plain cut starts a word."""
+        return {start for _, start, _ in self._jieba.tokenize(text)}
