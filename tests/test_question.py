@@ -321,6 +321,15 @@ def test_ji_that_says_a_few_asks_for_no_number() -> None:
     assert analyse("孩子把玻璃打碎了好几块，派出所能罚他吗？").kind == "yes_no"
     assert analyse("一盒才十几块钱的牛奶过期了，能要多少赔偿？").units == analyse("能要多少赔偿？").units
     assert analyse("试用期想走，要提前几天跟公司说？").kind == "period"
+    assert analyse("我哥前几天跟人打架伤了人，判的时候能不能轻一点？").kind == "yes_no"
+    assert analyse("前几年被错关了十几天，要国家赔偿有没有时间限制，是几年？").kind == "period"
+
+
+def test_a_question_that_ends_asking_what_to_do_asks_for_a_way() -> None:
+    """The figure in the story is not what is asked: "他名下有多少存款我查不到，该怎么办？"."""
+    assert analyse("离婚官司里他名下有多少存款我自己查不到，该怎么办？").kind == "procedure"
+    assert analyse("捡到一个钱包，里面有几千块钱，我该怎么处理？").kind == "procedure"
+    assert analyse("加班费一小时能拿多少？").kind == "quantity"
 
 
 def test_nian_inside_a_word_stays_in_the_focus() -> None:

@@ -65,11 +65,15 @@ _ENTITY = re.compile(r"哪个|哪一个|哪家|哪项|哪所|哪些|什么名字
                      r"|什么")
 _LIST = re.compile(r"哪些|包括|有哪几|哪几")
 # 几 after these counts nothing the question asks: "这几天的工钱怎么算" (these days), "打碎了好几块"
-# (several), "十几块钱" (ten-odd), "没几天". Read as 数 ("这数天", "十数块"), it is no question word.
-_INDEFINITE_JI = re.compile(r"(?<=[这那好十没])几")
+# (several), "十几块钱" (ten-odd), "没几天", "前几天跟人打架" (a few days ago; but "提前几天" asks).
+# Read as 数 ("这数天", "十数块"), it is no question word.
+_INDEFINITE_JI = re.compile(r"(?<=[这那好十没])几|(?<=(?<!提)前)几")
 _YES_NO = re.compile(r"是否|有没有|能不能|可不可以|可以.{0,12}吗|合法吗|算不算|是不是|会不会|要不要|吗[？?。]?$")
 _DEFINITION = re.compile(r"什么是|是什么意思|指什么|是指|含义|定义")
 _PROCEDURE = re.compile(r"怎么|如何|怎样|流程|程序|步骤|手续")
+# A question that ends asking what to do asks for a way, whatever figure its story mentions:
+# "他名下有多少存款我查不到，该怎么办？"
+_WHAT_TO_DO = re.compile(r"(?:怎么办|咋办|怎么处理|如何处理)[？?。！!]*$")
 # Classes of names an entity question may ask for ("哪个镇" -> a name ending in 镇).
 _ENTITY_CLASSES = ("街道", "镇", "村", "区", "县", "市", "省", "部门", "单位", "机构", "机关", "平台", "窗口", "中心",
                    "法院", "法庭", "委员会", "小组", "组织", "学堂", "工程", "银行", "公司", "企业", "学校", "医院",
@@ -186,6 +190,8 @@ def _part(text: str) -> str:
 def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
     if _DEFINITION.search(text):
         return "definition", ()
+    if _WHAT_TO_DO.search(text):
+        return "procedure", ()
     if _YEARS.search(text):
         return "date", ()
     if _asks_period(text):
