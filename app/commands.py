@@ -152,7 +152,7 @@ CALIBRATION_FILES = ("dev.jsonl", "calibration.jsonl", "seeds_questions.jsonl")
 # other half, which the model has not seen, so its cross-validated figures are those of new questions.
 # The first half's unanswerable questions, which `lawqa learn` leaves out, teach the statute gate too.
 LAY_TRAIN_FILES = ("laws_citizen.jsonl", "laws_citizen_c.jsonl", "laws_citizen_e.jsonl", "laws_citizen_f.jsonl")
-STATUTE_CALIBRATION_FILES = ("laws_citizen_b.jsonl", "laws_citizen_d.jsonl")
+STATUTE_CALIBRATION_FILES = ("laws_citizen_b.jsonl", "laws_citizen_d.jsonl", "laws_citizen_g.jsonl")
 
 
 def run_calibrate(settings: Settings, args: argparse.Namespace) -> int:
