@@ -14,6 +14,8 @@ UNKNOWN_COLLECTION = "未知的资料库：{names}（可用：{known}）"
 # Honest partial answers: the topic is in the documents, the asked item is not.
 PARTIAL_ANSWER = "资料提到了“{sentence}”[{n}]，但没有给出{missing}。"
 FOREIGN_LAW = "资料收录的是中国的法律和文件，其中没有关于{country}的规定。以下是最接近的段落，仅供参考。"
+OFFICE_ADDRESS = ("法律条文不写具体机构的地址、电话或值班安排，资料中也没有找到这些信息，请向当地有关部门查询。"
+                  "以下是最接近的段落，仅供参考。")
 OTHER_SCOPE = "所问地区或年份的资料中没有找到答案；《{title}》中有相关内容：{sentence}[{n}]"
 ASKED_ITEM = {
     "quantity": "的具体数字",

@@ -3,7 +3,7 @@
 from rag.answer.compose import AnswerPolicy, compose_answer
 from rag.answer.evidence import EvidenceScorer
 from rag.answer.items import find_items
-from rag.answer.question import analyse, forbids, foreign_country, names_counted_thing
+from rag.answer.question import analyse, asks_office_address, forbids, foreign_country, names_counted_thing
 from rag.text.tokenize import Tokenizer
 from rag.types import Chunk, DocMeta, Hit
 
@@ -337,3 +337,11 @@ def test_nian_inside_a_word_stays_in_the_focus() -> None:
     leave = "工作满十年的职工每年能休几天带薪年假？"
     assert analyse(leave).focus == "带薪年假" and names_counted_thing(leave, "带薪年假")
     assert analyse("青禾县2023年有多少家律师事务所？").focus == "律师事务所"
+
+
+def test_where_an_office_is_or_its_phone_is_asked() -> None:
+    """No article gives an address; "去哪里起诉" and "排在什么位置" ask something else."""
+    assert asks_office_address("我们县的法律援助中心在哪条街，电话是多少？")
+    assert asks_office_address("县里的法律援助中心在哪儿办公？周末能去吗？")
+    assert not asks_office_address("欠钱不还，我该去哪里的法院起诉？")
+    assert not asks_office_address("鹤山司法局在绩效考核里排在什么位置？")

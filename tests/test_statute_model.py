@@ -132,6 +132,13 @@ def test_lay_questions_find_the_article_over_all_collections(shipped_engine: Eng
     assert hits[0].chunk.collection == "laws" and hits[0].dense_score is not None
 
 
+def test_an_office_address_is_not_answered_from_an_article(shipped_engine: Engine) -> None:
+    """The legal-aid law says who sets up the office, not where it is: the answer says so and quotes nothing."""
+    answer = shipped_engine.answer("我们县的法律援助中心在哪条街，电话是多少？")
+    assert answer.abstained and answer.text.startswith("法律条文不写具体机构的地址")
+    assert answer.citations and all(not c.quote for c in answer.citations)
+
+
 def test_report_questions_stay_with_the_reports(shipped_engine: Engine) -> None:
     hits = shipped_engine.search("鹤山通过欠薪案件执行联动机制，帮农民工讨回了多少工钱？", top_k=5)
     assert hits[0].chunk.collection == "seeds" and "466万元" in hits[0].chunk.text

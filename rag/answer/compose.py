@@ -27,7 +27,7 @@ from rag.answer.candidates import Candidate, rank_sentences
 from rag.answer.evidence import Evidence, EvidenceScorer
 from rag.answer.features import FEATURE_NAMES
 from rag.answer.model import probability, rescore
-from rag.answer.question import Asked, analyse, forbids, foreign_country, names_counted_thing
+from rag.answer.question import Asked, analyse, asks_office_address, forbids, foreign_country, names_counted_thing
 from rag.types import Answer, Citation, DocMeta, Hit, SearchMode
 
 WHOLE_ARTICLE_CHARS = 400
@@ -90,6 +90,9 @@ def compose_answer(
     country = foreign_country(question)
     if country and not any(country in hit.chunk.text for hit in read):
         return _answer(question, shown, metas, [], texts.FOREIGN_LAW.format(country=country), True, mode, evidence)
+    # A report may give an office's address; an article never does.
+    if asks_office_address(question) and answering and _from_statute(answering[0]):
+        return _answer(question, shown, metas, [], texts.OFFICE_ADDRESS, True, mode, evidence)
     if answering and trusted(answering[0], evidence, policy):
         chosen = _choose(answering, options)
         quote = _quote(chosen, shown, metas, options.as_of)

@@ -145,6 +145,15 @@ def names_counted_thing(question: str, focus: str) -> bool:
     return bool(focus) and counted.search(_read(question)) is not None
 
 
+# Where an office is, or how to reach it ("法律援助中心在哪条街", "在哪儿办公", "电话是多少"): no article says.
+_OFFICE_ADDRESS = re.compile(r"在哪条街|在哪(?:儿|里)?办公|办公地点|办公地址|地址(?:在哪|是什么|是哪)"
+                             r"|电话(?:号码)?(?:是)?多少")
+
+
+def asks_office_address(question: str) -> bool:
+    return _OFFICE_ADDRESS.search(normalise(question)) is not None
+
+
 def foreign_country(question: str) -> str:
     """The other country whose law the question asks about, or ""."""
     text = normalise(question)
