@@ -92,7 +92,7 @@ class Engine:
                                 for name in place_names(meta.place))
         self.calendar = LawCalendar.of(self.metas)
         self.law_names = frozenset(name for names in self.calendar.names.values() for name in names)
-        self.cues = ReportCues.from_documents(self.documents.values(), shared_tokenizer())
+        self.cues = ReportCues(self.places, shared_tokenizer())  # the reports' places and their parents
 
     @property
     def manifest(self) -> Manifest:

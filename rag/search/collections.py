@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from rag.ingest.catalog import place_names
 from rag.text.normalize import normalise, years
 from rag.text.tokenize import Tokenizer
-from rag.types import Document
 
 # Not before 上/里/城/下: "镇上的超市", "县里", "老家县城" say where a citizen lives, not which town.
 _TOWN = re.compile(r"([\u4e00-\u9fff]{2})(?:镇|街道|县)(?![上里城下])")
@@ -26,11 +24,6 @@ class ReportCues:
     def __init__(self, places: Iterable[str], tokenizer: Tokenizer | None = None) -> None:
         self.places = frozenset(p for p in places if len(p) >= 2)
         self._tokenizer = tokenizer or Tokenizer()
-
-    @classmethod
-    def from_documents(cls, documents: Iterable[Document], tokenizer: Tokenizer | None = None) -> ReportCues:
-        return cls((name for d in documents if d.meta.kind == "report" for name in place_names(d.meta.place)),
-                   tokenizer)
 
     def named(self, question: str) -> bool:
         """True when the question names a report's place, a town or county, or a year."""
