@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import os
 import socket
 import statistics
@@ -14,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Literal, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 import numpy as np
@@ -61,7 +64,67 @@ def repeated_questions() -> list[str]:
     return test_questions()[:50]
 
 
-async def run(url: str, endpoint: str, clients: int, total: int, questions: list[str], kind: str) -> Result:
+ClientKind = Literal["raw", "httpx"]
+
+
+class _Connection(Protocol):
+    async def post(self, path: str, payload: dict[str, object]) -> tuple[int, bytes]: ...
+    async def close(self) -> None: ...
+
+
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection over asyncio streams, reading exactly Content-Length bytes.
+
+    Why not httpx for the latency rows: on this 2-core machine httpx's own request handling costs
+    about 1.4 ms of client CPU per request (measured between the server's last byte and httpx
+    returning), which a one-client p50 of ~20 ms would count as server time. This client costs
+    ~0.1 ms; like wrk, it stops the clock when the last byte of the body has arrived.
+    """
+
+    def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, host: str) -> None:
+        self._reader, self._writer, self._host = reader, writer, host
+
+    @classmethod
+    async def open(cls, url: str) -> RawConnection:
+        parts = urlsplit(url)
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
+        return cls(reader, writer, parts.netloc)
+
+    async def post(self, path: str, payload: dict[str, object]) -> tuple[int, bytes]:
+        content = json.dumps(payload, ensure_ascii=False).encode()
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self._host}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(content)}\r\n\r\n").encode()
+        self._writer.write(head + content)
+        status_line, *header_lines = (await self._reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        headers = dict(line.split(":", 1) for line in header_lines if ":" in line)
+        length = next((int(v) for k, v in headers.items() if k.strip().lower() == "content-length"), None)
+        if length is None:  # every lawqa JSON response has a length; anything else is a broken row
+            raise RuntimeError(f"response without Content-Length: {status_line}")
+        return int(status_line.split()[1]), await self._reader.readexactly(length)
+
+    async def close(self) -> None:
+        self._writer.close()
+        await self._writer.wait_closed()
+
+
+class HttpxConnection:
+    def __init__(self, url: str) -> None:
+        self._http = httpx.AsyncClient(base_url=url, timeout=60)
+
+    async def post(self, path: str, payload: dict[str, object]) -> tuple[int, bytes]:
+        response = await self._http.post(path, json=payload)
+        return response.status_code, response.content
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+
+async def connect(url: str, kind: ClientKind) -> _Connection:
+    return await RawConnection.open(url) if kind == "raw" else HttpxConnection(url)
+
+
+async def run(url: str, endpoint: str, clients: int, total: int, questions: list[str], kind: str,
+              client_kind: ClientKind = "raw") -> Result:
     """`clients` closed-loop clients until `total` answers; question i of the list goes to request i."""
     latencies: list[float] = []
     server: list[float] = []
@@ -70,16 +133,19 @@ async def run(url: str, endpoint: str, clients: int, total: int, questions: list
 
     async def client() -> None:
         nonlocal errors, issued
-        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        connection = await connect(url, client_kind)
+        try:
             while issued < total:
                 question = questions[issued % len(questions)]
                 issued += 1
                 started = time.perf_counter()
-                response = await http.post(endpoint, json=body(endpoint, question))
+                status, content = await connection.post(endpoint, body(endpoint, question))
                 latencies.append((time.perf_counter() - started) * 1000)
-                errors += response.status_code != 200
-                if response.status_code == 200:
-                    server.append(float(response.json().get("timings_ms", {}).get("search", 0.0)))
+                errors += status != 200
+                if status == 200:
+                    server.append(float(json.loads(content).get("timings_ms", {}).get("search", 0.0)))
+        finally:
+            await connection.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
@@ -88,10 +154,11 @@ async def run(url: str, endpoint: str, clients: int, total: int, questions: list
 
 
 async def bench_rows(url: str, endpoints: list[str], concurrency: list[int], total: int, unique: list[str],
-                     repeated: list[str], pid: int | None) -> list[Result]:
+                     repeated: list[str], pid: int | None, client_kind: ClientKind = "raw") -> list[Result]:
     """Per endpoint: a row of fresh unique questions per concurrency, then repeated questions at the highest."""
     for endpoint in endpoints:
-        await run(url, endpoint, 1, 10, repeated, "warm-up")  # connections, lazy imports; caches the dev questions
+        # connections, lazy imports; caches the dev questions
+        await run(url, endpoint, 1, 10, repeated, "warm-up", client_kind)
     results = []
     feed = iter([q for q in unique if q not in set(repeated)])  # cached by the warm-up: never "unique"
     for endpoint in endpoints:
@@ -99,7 +166,7 @@ async def bench_rows(url: str, endpoints: list[str], concurrency: list[int], tot
         for kind, clients in plan:
             questions = repeated if kind == "repeated" else [next(feed) for _ in range(total)]
             before = cpu_seconds(pid)
-            result = await run(url, endpoint, clients, total, questions, kind)
+            result = await run(url, endpoint, clients, total, questions, kind, client_kind)
             after = cpu_seconds(pid)
             used = after - before if after is not None and before is not None else None
             results.append(replace(result, server_cpu_s=used))
