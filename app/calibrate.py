@@ -183,7 +183,7 @@ def held_out(trials: list[Trial], outcomes: dict[str, Outcome]) -> Rates:
 
 
 def calibrate(engine: Engine, files: list[Path], collections: list[str] | None, *, folds: int, max_wrong: float,
-              write: bool, statute_files: list[Path] | None = None, statute_max_wrong: float = 0.07,
+              write: bool, statute_files: list[Path] | None = None, statute_max_wrong: float = 0.05,
               statute_unanswerable: list[Path] | None = None) -> dict[str, object]:
     """`statute_files` are lay questions over the laws, searched as the service searches (every collection).
     Of `statute_unanswerable`, only the questions no law answers join them: the files' answerable questions

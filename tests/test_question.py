@@ -292,6 +292,11 @@ def test_a_role_answers_who_in_a_law() -> None:
     assert items_of("得经过谁同意？", "应当取得未成年人的父母或者其他监护人的同意。") == ["父母或者其他监护人"]
     liable = "窨井造成他人损害，管理人不能证明尽到管理职责的，应当承担侵权责任。"
     assert items_of("掉进窨井摔伤了，该找谁赔？", liable) == ["管理人"]
+    # The party a law sends a person to: "可以向……要求赔偿", listed roles included.
+    listed = "柜台租赁期满后，也可以向展销会的举办者、柜台的出租者要求赔偿。"
+    assert items_of("柜台撤了，还能找谁赔？", listed) == ["出租者"]
+    assert items_of("这种争议该找谁？", "协商不成的，当事人可以向人民法院提起诉讼。") == ["人民法院"]
+    assert items_of("孩子该由谁来管？", "由下列有监护能力的人按顺序担任监护人。") == ["下列有监护能力的人"]
     # A name next to a title still comes first, and a title the question names wants a name.
     assert items_of("青禾县司法局局长是谁？", "局长王青，由县司法局承担日常工作。") == ["王青"]
     assert items_of("青禾县司法局局长是谁？", "由县司法局承担日常工作。") == []
@@ -323,6 +328,16 @@ def test_ji_that_says_a_few_asks_for_no_number() -> None:
     assert analyse("试用期想走，要提前几天跟公司说？").kind == "period"
     assert analyse("我哥前几天跟人打架伤了人，判的时候能不能轻一点？").kind == "yes_no"
     assert analyse("前几年被错关了十几天，要国家赔偿有没有时间限制，是几年？").kind == "period"
+    assert analyse("我们兄弟几个要分老房子，该去哪个公证处办？").kind == "entity"
+    assert analyse("你们单位有几个人？").kind == "quantity"
+
+
+def test_a_story_with_a_count_then_a_yes_or_no_question_asks_yes_or_no() -> None:
+    """The count tells what happened; the last clause says what is asked."""
+    assert analyse("请客摆了几桌酒，饭店不给开发票，这样合法吗？").kind == "yes_no"
+    assert analyse("公司有三百名员工，需要成立工会吗？").kind == "yes_no"
+    assert analyse("被错关了十几天，要国家赔偿有没有时间限制，是几年？").kind == "period"
+    assert analyse("孩子8岁，这种情况能找谁赔吗？").kind == "person"
 
 
 def test_a_question_that_ends_asking_what_to_do_asks_for_a_way() -> None:

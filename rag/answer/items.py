@@ -97,21 +97,26 @@ _NOT_A_NAME = tuple("市县区镇省委局院部厅办会")  # "市委书记" pu
 
 
 # Laws name the party by its role, not by name: "运费由消费者承担", "应当取得其父母或者其他监护人的同意",
-# "管理人……应当承担侵权责任". Such a role answers "谁出运费", "得经过谁同意", "该找谁赔".
-_ROLE = r"[\u4e00-\u9fff]{0,14}?(?:人|者|方|单位|机关|部门|机构|父母|母亲|父亲|法院|组织)"
-_ROLE_DOES = "承担|负责|支付|赔偿|抚养|同意|决定|监护|行使|处理|办理|提供|补偿|负担|确定"
-_ROLES = re.compile(rf"由(?P<by>{_ROLE})(?:直接|依法|共同|负责)?(?:{_ROLE_DOES})"
+# "管理人……应当承担侵权责任", "可以向柜台的出租者要求赔偿". Such a role answers "谁出运费", "得经过谁同意",
+# "该找谁赔".
+_ROLE = r"[\u4e00-\u9fff、]{0,14}?(?:人|者|方|单位|机关|部门|机构|父母|母亲|父亲|法院|组织|政府|委员会)"
+_ROLE_DOES = "承担|负责|支付|赔偿|抚养|同意|决定|监护|行使|处理|办理|提供|补偿|负担|确定|担任"
+# What a person asks of the role a law sends them to: "向销售者要求赔偿", "向人民法院提起诉讼".
+_ASKED_OF = "要求|请求|申请|提起|提出|投诉|追偿|索赔"
+_ROLES = re.compile(rf"由(?P<by>{_ROLE})(?:直接|依法|共同|负责|按顺序|按照顺序)?(?:{_ROLE_DOES})"
                     rf"|(?:取得|征得|经)(?:其)?(?P<consent>{_ROLE})(?:的)?(?:书面)?同意"
-                    rf"|(?P<liable>{_ROLE})(?:[^，,。；;]{{0,20}}的，)?(?:应当|依法|可以)?(?:承担|负)(?:侵权|赔偿|民事|连带)?(?:赔偿)?责任")
+                    rf"|(?P<liable>{_ROLE})(?:[^，,。；;]{{0,20}}的，)?(?:应当|依法|可以)?(?:承担|负)(?:侵权|赔偿|民事|连带)?(?:赔偿)?责任"
+                    rf"|向(?P<asked>{_ROLE})(?:依法)?(?:{_ASKED_OF})")
 
 
 def _roles(sentence: str) -> list[Span]:
     found = []
     for m in _ROLES.finditer(sentence):
-        group = next(g for g in ("by", "consent", "liable") if m.group(g))
+        group = next(g for g in ("by", "consent", "liable", "asked") if m.group(g))
         start, end = m.span(group)
         cut = _NAME_BOUNDARY.match(sentence[start:end])  # "已满两周岁的子女……由人民法院" -> 人民法院
-        found.append((start + (cut.end() if cut and cut.end() < end - start else 0), end))
+        # ... but a role of one character is no role: "有监护能力的人" stays whole.
+        found.append((start + (cut.end() if cut and cut.end() < end - start - 1 else 0), end))
     return found
 
 

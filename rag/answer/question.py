@@ -65,9 +65,10 @@ _ENTITY = re.compile(r"哪个|哪一个|哪家|哪项|哪所|哪些|什么名字
                      r"|什么")
 _LIST = re.compile(r"哪些|包括|有哪几|哪几")
 # 几 after these counts nothing the question asks: "这几天的工钱怎么算" (these days), "打碎了好几块"
-# (several), "十几块钱" (ten-odd), "没几天", "前几天跟人打架" (a few days ago; but "提前几天" asks).
+# (several), "十几块钱" (ten-odd), "没几天", "前几天跟人打架" (a few days ago; but "提前几天" asks),
+# "我们兄弟几个要分房子" (we brothers).
 # Read as 数 ("这数天", "十数块"), it is no question word.
-_INDEFINITE_JI = re.compile(r"(?<=[这那好十没])几|(?<=(?<!提)前)几")
+_INDEFINITE_JI = re.compile(r"(?<=[这那好十没])几|(?<=(?<!提)前)几|(?<=[们弟妹])几(?=个)")
 _YES_NO = re.compile(r"是否|有没有|能不能|可不可以|可以.{0,12}吗|合法吗|算不算|是不是|会不会|要不要|吗[？?。]?$")
 _DEFINITION = re.compile(r"什么是|是什么意思|指什么|是指|含义|定义")
 _PROCEDURE = re.compile(r"怎么|如何|怎样|流程|程序|步骤|手续")
@@ -86,6 +87,8 @@ _ISSUER = re.compile(r"(?:哪里|哪儿|哪个|哪一级|哪家|什么)(?:部门
 _ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|哪项|哪所|什么)[\u4e00-\u9fff]{{0,4}}?({_CLASS_WORDS})"
                            rf"|({_CLASS_WORDS})(?:的)?(?:全称|名称|名字)?(?:是什么|叫什么)")
 _ORDINAL = re.compile(r"第几|什么位置|什么名次")
+# Question words that ask for an item, not for yes or no ("能找谁赔吗", "是哪个部门管吗").
+_WH_ITEM = re.compile(r"谁|哪|什么|多久|多长")
 # "是哪三个年度", "哪两年", "哪几年": the answer is a list of years, not a period counted in 年.
 _YEARS = re.compile(r"哪(?:几|[两二三四五六七八九十])个?年")
 # Nouns that name the measure, not the thing measured ("多少工钱", "多少人数"): the unit check covers them,
@@ -201,6 +204,8 @@ def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
         return "definition", ()
     if _WHAT_TO_DO.search(text):
         return "procedure", ()
+    if _ends_yes_or_no(text):
+        return "yes_no", ()
     if _YEARS.search(text):
         return "date", ()
     if _asks_period(text):
@@ -224,6 +229,16 @@ def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
     if _ENTITY.search(text):
         return "entity", ()
     return "other", ()
+
+
+def _ends_yes_or_no(text: str) -> bool:
+    """A story with a count in it, then a question for yes or no: "办了几桌酒，老板说不开发票，他能这样吗？".
+    What the last clause asks is the question; an earlier clause only tells what happened."""
+    clauses = [c for c in re.split(r"[，,；;。]", text.rstrip("？?！!。 ")) if c.strip()]
+    if len(clauses) < 2:
+        return False
+    last = clauses[-1]
+    return bool(_YES_NO.search(last)) and not (_QUANTITY.search(last) or _DATE.search(last) or _WH_ITEM.search(last))
 
 
 def _asks_period(text: str) -> bool:
