@@ -340,6 +340,15 @@ def test_a_story_with_a_count_then_a_yes_or_no_question_asks_yes_or_no() -> None
     assert analyse("孩子8岁，这种情况能找谁赔吗？").kind == "person"
 
 
+def test_a_time_of_day_is_answered_by_a_clock_time() -> None:
+    asked = analyse("孩子晚上几点以后就不能再玩网络游戏了？")
+    assert (asked.kind, asked.units) == ("date", ("clock",))
+    rule = "网络游戏服务提供者不得在每日二十二时至次日八时向未成年人提供网络游戏服务。"
+    assert items_of("孩子晚上几点以后就不能再玩网络游戏了？", rule) == ["二十二时至次日八时"]
+    assert items_of("装修几点到几点可以干活？", "早上8点到晚上6点可以施工，说话轻一点。") == ["早上8点到晚上6点"]
+    assert items_of("装修几点到几点可以干活？", "施工单位应当按照规定限定作业时间。") == []
+
+
 def test_a_question_that_ends_asking_what_to_do_asks_for_a_way() -> None:
     """The figure in the story is not what is asked: "他名下有多少存款我查不到，该怎么办？"."""
     assert analyse("离婚官司里他名下有多少存款我自己查不到，该怎么办？").kind == "procedure"

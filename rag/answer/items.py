@@ -31,6 +31,10 @@ _DATE = re.compile(
     r"|(?:19|20)\d{2}年(?:度|底|初|上半年|下半年)?|(?:19|20)\d{2}[-./]\d{1,2}(?:[-./]\d{1,2})?(?!\d)"
     r"|\d{1,2}月\d{1,2}日|[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日"
     r"|(?:今年|去年|同年|当年|次年)(?:\d{1,2}|[一二三四五六七八九十]{1,3})月(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?")
+# A time of day, or a span of them: "每日二十二时至次日八时", "晚上十点", "6时30分".
+_HOUR = (r"(?:凌晨|早上|早晨|上午|中午|下午|晚上|夜间|次日)?(?:\d{1,2}|[零〇一二两三四五六七八九十]{1,3})(?:时|点)"
+         r"(?:(?:\d{1,2}|[零〇一二三四五六七八九十]{1,3})分|半)?")
+_CLOCK = re.compile(rf"(?<![轻重多少快慢好高低大小近远有])(?:{_HOUR})(?:(?:至|到|—|-|~)(?:{_HOUR}))?")
 # A personal name begins with a surname: "书记对广东" after a title is not a name, "书记李明" is.
 _SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
              "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -90,6 +94,8 @@ def _quantities(sentence: str, asked: Asked) -> list[Span]:
 
 
 def _dates(sentence: str, asked: Asked) -> list[Span]:
+    if asked.units == ("clock",):
+        return [m.span() for m in _CLOCK.finditer(sentence)]
     return sorted([m.span() for m in _DATE.finditer(sentence)] + [m.span() for m in _DEADLINE.finditer(sentence)])
 
 

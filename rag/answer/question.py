@@ -87,6 +87,8 @@ _ISSUER = re.compile(r"(?:哪里|哪儿|哪个|哪一级|哪家|什么)(?:部门
 _ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|哪项|哪所|什么)[\u4e00-\u9fff]{{0,4}}?({_CLASS_WORDS})"
                            rf"|({_CLASS_WORDS})(?:的)?(?:全称|名称|名字)?(?:是什么|叫什么)")
 _ORDINAL = re.compile(r"第几|什么位置|什么名次")
+# A time of day ("晚上几点到几点不能玩游戏"): answered by a clock time ("每日二十二时至次日八时"), not a date.
+_CLOCK = re.compile(r"几点")
 # Question words that ask for an item, not for yes or no ("能找谁赔吗", "是哪个部门管吗").
 _WH_ITEM = re.compile(r"谁|哪|什么|多久|多长")
 # "是哪三个年度", "哪两年", "哪几年": the answer is a list of years, not a period counted in 年.
@@ -206,6 +208,8 @@ def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
         return "procedure", ()
     if _ends_yes_or_no(text):
         return "yes_no", ()
+    if _CLOCK.search(text):
+        return "date", ("clock",)
     if _YEARS.search(text):
         return "date", ()
     if _asks_period(text):
