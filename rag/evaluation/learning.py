@@ -160,12 +160,15 @@ def learn(samples: Sequence[Sample], max_wrong: float) -> Learned:
 
 
 def learn_statute_gate(samples: Sequence[Sample], learned: Learned, max_wrong: float,
-                       statute_column: int) -> Learned:
+                       statute_column: int, inner_folds: int = 5) -> Learned:
     """A gate of its own for questions whose best sentence is from a statute, on statute questions.
 
     The ranker and focus floor stay those learned on the reports; the statute gate is fitted on
     the statute questions whose best candidate is an article, and its threshold chosen as for the
     reports: the most abstention on unanswerable questions with at most `max_wrong` wrong ones.
+    The threshold is chosen on out-of-fold probabilities (each question scored by a gate fitted
+    without it, `inner_folds` folds): a gate scores the questions it was fitted on too confidently,
+    and a threshold chosen on those refused more answerable questions held out than in sample.
     """
     ranker = np.array(learned.ranker)
 
@@ -174,19 +177,25 @@ def learn_statute_gate(samples: Sequence[Sample], learned: Learned, max_wrong: f
         return i is not None and s.features[i, statute_column] == 1.0
 
     by_statute = [from_statute(s) for s in samples]
-    statute = [s for s, on_statute in zip(samples, by_statute, strict=True) if on_statute]
-    if not statute:
+    on_statute = [i for i, yes in enumerate(by_statute) if yes]
+    if not on_statute:
         return learned
-    gate = fit_gate(statute, ranker, learned.focus)
+    gate = fit_gate([samples[i] for i in on_statute], ranker, learned.focus)
     report = Model(ranker, np.array(learned.gate), learned.focus)
-    mixed = Model(ranker, gate, learned.focus)
+    held_out: dict[int, Model] = {}
+    for fold in range(inner_folds):
+        left_out = set(on_statute[fold::inner_folds])
+        rest = [samples[i] for i in on_statute if i not in left_out]
+        fold_gate = fit_gate(rest, ranker, learned.focus) if rest else gate
+        held_out.update({i: Model(ranker, fold_gate, learned.focus) for i in left_out})
     # Questions the report gate decides do not depend on the statute threshold: decided once.
     fixed = {i: outcome(s, report, learned.threshold) for i, s in enumerate(samples) if not by_statute[i]}
 
     def key(threshold: float) -> tuple[bool, float, float]:
         # Where no threshold keeps within the budget (retrieval misses some articles, and abstaining there
         # is counted as wrong), the one answering most questions right, then abstaining most on the rest.
-        r = rates(samples, [fixed[i] if i in fixed else outcome(s, mixed, threshold) for i, s in enumerate(samples)])
+        r = rates(samples, [fixed[i] if i in fixed else outcome(s, held_out[i], threshold)
+                            for i, s in enumerate(samples)])
         if r.abstain_answerable <= max_wrong:
             return True, r.abstain_unanswerable, r.answer_accuracy
         return False, r.answer_accuracy, r.abstain_unanswerable
