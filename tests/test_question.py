@@ -342,7 +342,7 @@ def test_a_story_with_a_count_then_a_yes_or_no_question_asks_yes_or_no() -> None
 
 def test_a_time_of_day_is_answered_by_a_clock_time() -> None:
     asked = analyse("孩子晚上几点以后就不能再玩网络游戏了？")
-    assert (asked.kind, asked.units) == ("date", ("clock",))
+    assert (asked.kind, asked.units, asked.focus) == ("date", ("clock",), "孩子就不能再玩网络游戏")
     rule = "网络游戏服务提供者不得在每日二十二时至次日八时向未成年人提供网络游戏服务。"
     assert items_of("孩子晚上几点以后就不能再玩网络游戏了？", rule) == ["二十二时至次日八时"]
     assert items_of("装修几点到几点可以干活？", "早上8点到晚上6点可以施工，说话轻一点。") == ["早上8点到晚上6点"]

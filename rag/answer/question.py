@@ -89,6 +89,8 @@ _ENTITY_CLASS = re.compile(rf"(?:哪个|哪一个|哪家|哪项|哪所|什么)[\
 _ORDINAL = re.compile(r"第几|什么位置|什么名次")
 # A time of day ("晚上几点到几点不能玩游戏"): answered by a clock time ("每日二十二时至次日八时"), not a date.
 _CLOCK = re.compile(r"几点")
+_CLOCK_WORDS = re.compile(r"(?:凌晨|早上|早晨|上午|中午|下午|晚上|夜里|夜间|半夜|每天|每日)?几点钟?"
+                          r"(?:以后|之后|以前|之前|开始|起|到|至)?(?:之间)?")
 # Question words that ask for an item, not for yes or no ("能找谁赔吗", "是哪个部门管吗").
 _WH_ITEM = re.compile(r"谁|哪|什么|多久|多长")
 # "是哪三个年度", "哪两年", "哪几年": the answer is a list of years, not a period counted in 年.
@@ -176,6 +178,8 @@ def analyse(question: str) -> Asked:
     focus, counted = _focus(text)
     asked_years = frozenset(years(text))
     kind, units = _kind(text)
+    if units == ("clock",):
+        focus, counted = _clock_focus(text), False
     entity_class = ""
     if kind == "entity":
         match = _ENTITY_CLASS.search(text)
@@ -303,6 +307,13 @@ def _focus(text: str) -> tuple[str, bool]:
     if len(before) < 2 and position > 0:  # "……优秀，是哪三个年度？": what is asked about is the clause before
         return _clean_focus(clauses[position - 1]), False
     return (tail if len(tail) >= 2 else before), False
+
+
+def _clock_focus(text: str) -> str:
+    """What a time of day is asked for: the clause of 几点 without its time words ("游戏公司晚上几点到几点不能
+    让小孩玩" -> 游戏公司不能让小孩玩), so a refusal reads "没有给出游戏公司不能让小孩玩的具体时间"."""
+    clause = next((c for c in re.split(r"[，,；;。？?！!]", text) if "几点" in c), text)
+    return _clean_focus(_CLOCK_WORDS.sub("", clause))
 
 
 def _clean_focus(text: str) -> str:
