@@ -175,11 +175,9 @@ def _read(question: str) -> str:
 
 def analyse(question: str) -> Asked:
     text = _read(question)
-    focus, counted = _focus(text)
-    asked_years = frozenset(years(text))
     kind, units = _kind(text)
-    if units == ("clock",):
-        focus, counted = _clock_focus(text), False
+    focus, counted = (_clock_focus(text), False) if units == ("clock",) else _focus(text)
+    asked_years = frozenset(years(text))
     entity_class = ""
     if kind == "entity":
         match = _ENTITY_CLASS.search(text)
@@ -291,7 +289,7 @@ def _focus(text: str) -> tuple[str, bool]:
     -> 纠错率 (the words after the last 的 before the question word). Of several clauses, the last
     one that asks decides.
     """
-    clauses = [c for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
+    clauses = _clauses(text)
     asking = [i for i, c in enumerate(clauses) if _WH.search(c)] or list(range(len(clauses)))
     position = asking[-1] if asking else 0
     clause = clauses[position] if clauses else text
@@ -312,8 +310,12 @@ def _focus(text: str) -> tuple[str, bool]:
 def _clock_focus(text: str) -> str:
     """What a time of day is asked for: the clause of 几点 without its time words ("游戏公司晚上几点到几点不能
     让小孩玩" -> 游戏公司不能让小孩玩), so a refusal reads "没有给出游戏公司不能让小孩玩的具体时间"."""
-    clause = next((c for c in re.split(r"[，,；;。？?！!]", text) if "几点" in c), text)
+    clause = next((c for c in _clauses(text) if _CLOCK.search(c)), text)
     return _clean_focus(_CLOCK_WORDS.sub("", clause))
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in re.split(r"[，,；;。？?！!]", text) if c.strip()]
 
 
 def _clean_focus(text: str) -> str:
