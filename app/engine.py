@@ -34,7 +34,7 @@ from rag.search.collections import ReportCues
 from rag.search.lawmodel import LawModel
 from rag.search.lexical import BM25Index
 from rag.search.rerank import FEATURES, StatuteRanker
-from rag.search.retriever import FusionWeights, Retriever, prepare_query
+from rag.search.retriever import FusionWeights, KeywordPart, Retriever, prepare_query
 from rag.text.tokenize import Tokenizer
 from rag.types import Answer, DocMeta, Document, Hit, SearchMode
 
@@ -54,6 +54,29 @@ class _LockedEncoder:
     def encode_documents(self, texts: Sequence[str]) -> Vectors:
         with self._lock:
             return self._encoder.encode_documents(texts)
+
+
+class _Running:
+    """Counts the searches under way: `with running as alone:` tells a search whether it is the only one."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> bool:
+        with self._lock:
+            self._count += 1
+            return self._count == 1
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._count -= 1
+
+
+@dataclass(frozen=True)
+class Searched:
+    hits: list[Hit]
+    encode_ms: float  # spent getting the question's vector (about 0 from the query cache or without one)
 
 
 @dataclass(frozen=True)
@@ -79,6 +102,11 @@ class Engine:
     # passages). glibc gives each new thread its own heap and keeps what it frees there; run on the web
     # server's 40 threads, searches over a million passages left the server 290 MB larger.
     _searchers: ThreadPoolExecutor = field(init=False, repr=False)
+    # The only search under way hands the part that needs no vector (KeywordPart) to this thread while it
+    # encodes: the other core is idle then. With more searches under way every core is busy, and handing it
+    # over only adds a thread competing for them (at 16 clients, p99 40 ms longer).
+    _keyword_thread: ThreadPoolExecutor = field(init=False, repr=False)
+    _running: _Running = field(default_factory=_Running, repr=False)
 
     @property
     def policy(self) -> AnswerPolicy:
@@ -87,6 +115,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         self._searchers = ThreadPoolExecutor(self.settings.encoders, thread_name_prefix="search")
+        self._keyword_thread = ThreadPoolExecutor(1, thread_name_prefix="keywords")
         self.metas = {doc_id: doc.meta for doc_id, doc in self.documents.items()}
         self.places = frozenset(name for meta in self.metas.values() if meta.kind == "report"
                                 for name in place_names(meta.place))
@@ -117,36 +146,55 @@ class Engine:
                as_of: str | None = None) -> list[Hit]:
         """`as_of` ("2019-06-01"): each law is searched in the version in force that day, reports as ever."""
         return self.search_later(query, top_k=top_k, mode=mode, doc_ids=doc_ids, collections=collections,
-                                 as_of=as_of).result()
+                                 as_of=as_of).result().hits
 
     def search_later(self, query: str, *, top_k: int = 10, mode: SearchMode | None = None,
                      doc_ids: Collection[str] | None = None, collections: Sequence[str] | None = None,
-                     as_of: str | None = None) -> Future[list[Hit]]:
+                     as_of: str | None = None) -> Future[Searched]:
         """`search`, checked here and run on a search thread: for a caller that awaits the result instead of
         blocking a thread of its own on it (the HTTP API, one thread hop less per request)."""
         return self._search(self.dated(query, as_of), query, top_k, mode, doc_ids, collections)
 
     def _search(self, dated: DatedQuestion, query: str, top_k: int, mode: SearchMode | None,
-                doc_ids: Collection[str] | None, collections: Sequence[str] | None) -> Future[list[Hit]]:
+                doc_ids: Collection[str] | None, collections: Sequence[str] | None) -> Future[Searched]:
         query = dated.question if dated.as_of and dated.question.strip() else query
         chosen = self._validate(query, top_k, doc_ids, collections)
         return self._searchers.submit(self._ranked, query, top_k, mode or self.settings.mode, dated, doc_ids, chosen)
 
     def _ranked(self, query: str, top_k: int, mode: SearchMode, dated: DatedQuestion,
-                doc_ids: Collection[str] | None, chosen: Sequence[str]) -> list[Hit]:
+                doc_ids: Collection[str] | None, chosen: Sequence[str]) -> Searched:
         allowed = self.eligible(dated.as_of, doc_ids)
-        # One encoder serves every collection: encode the question once, not once per collection.
-        vector = self.encoder.encode_queries([prepare_query(query)]) if mode != "lexical" else None
-        bonus = self._collection_bonus(query, chosen)
-        hits = [
-            replace(hit, score=hit.score + bonus[name])
-            for name in chosen
-            for hit in self.collections[name].retriever.search(
-                query.strip(), top_k=top_k + EXTRA_FOR_VERSIONS, mode=mode, doc_ids=allowed, query_vector=vector,
-                penalise_superseded=dated.as_of is None)
-        ]
+        query = query.strip()
+        with self._running as alone:
+            vector, encode_ms, parts = self._encoded(query, mode, chosen, beside=alone)
+            bonus = self._collection_bonus(query, chosen)
+            hits = [
+                replace(hit, score=hit.score + bonus[name])
+                for name in chosen
+                for hit in self.collections[name].retriever.search(
+                    query, top_k=top_k + EXTRA_FOR_VERSIONS, mode=mode, doc_ids=allowed, query_vector=vector,
+                    penalise_superseded=dated.as_of is None, keywords=parts[name])
+            ]
         hits.sort(key=lambda h: -h.score)
-        return [replace(hit, rank=rank) for rank, hit in enumerate(_one_per_article(hits)[:top_k], start=1)]
+        ranked = [replace(hit, rank=rank) for rank, hit in enumerate(_one_per_article(hits)[:top_k], start=1)]
+        return Searched(ranked, encode_ms)
+
+    def _encoded(self, query: str, mode: SearchMode, chosen: Sequence[str], *,
+                 beside: bool) -> tuple[Vectors | None, float, dict[str, KeywordPart]]:
+        """The question's vector (None in lexical mode), the milliseconds spent on it, and each collection's
+        KeywordPart, computed meanwhile on the keyword thread when `beside`."""
+        if mode == "lexical":
+            return None, 0.0, self._keyword_parts(query, mode, chosen)
+        keywords = self._keyword_thread.submit(self._keyword_parts, query, mode, chosen) if beside else None
+        started = time.perf_counter()
+        # One encoder serves every collection: encode the question once, not once per collection.
+        vector = self.encoder.encode_queries([prepare_query(query)])
+        encode_ms = (time.perf_counter() - started) * 1000
+        parts = keywords.result() if keywords is not None else self._keyword_parts(query, mode, chosen)
+        return vector, encode_ms, parts
+
+    def _keyword_parts(self, query: str, mode: SearchMode, chosen: Sequence[str]) -> dict[str, KeywordPart]:
+        return {name: self.collections[name].retriever.keyword_part(query, mode) for name in chosen}
 
     def eligible(self, as_of: AsOf | None, doc_ids: Collection[str] | None) -> Collection[str] | None:
         """The documents a query may find: with `as_of`, every report and the law versions in force that day."""
@@ -171,11 +219,13 @@ class Engine:
             raise InputError(texts.TOP_K_RANGE.format(low=1, high=self.settings.max_top_k))
         started = time.perf_counter()
         dated = self.dated(question, as_of)
-        hits = self._search(dated, question, max(top_k, 3), mode, doc_ids, collections).result()
+        found = self._search(dated, question, max(top_k, 3), mode, doc_ids, collections).result()
+        hits = found.hits
         searched = time.perf_counter()
         asked = dated.question if dated.as_of and dated.question.strip() else question
         result = self.compose(asked.strip(), hits, mode or self.settings.mode, top_k, as_of=dated.as_of)
-        timings = {"search": (searched - started) * 1000, "answer": (time.perf_counter() - searched) * 1000}
+        timings = {"search": (searched - started) * 1000, "encode": found.encode_ms,
+                   "answer": (time.perf_counter() - searched) * 1000}
         return replace(result, question=question.strip(), timings_ms={k: round(v, 2) for k, v in timings.items()})
 
     def compose(self, question: str, hits: list[Hit], mode: SearchMode, top_k: int = 5,

@@ -97,7 +97,8 @@ class AnswerResponse(BaseModel):
     confidence: float
     citations: list[CitationOut]
     mode: SearchMode
-    timings_ms: dict[str, float]
+    timings_ms: dict[str, float] = Field(description="milliseconds: search, encode (the part of the search spent on "
+                                                     "the question's vector) and answer")
     generation: GenerationOut | None = Field(default=None, description="present when generation was asked for")
     as_of: str | None = Field(default=None, description="the day whose law versions answered; null: today's law")
 
@@ -106,7 +107,8 @@ class SearchResponse(BaseModel):
     query: str
     hits: list[HitOut]
     mode: SearchMode
-    timings_ms: dict[str, float]
+    timings_ms: dict[str, float] = Field(description="milliseconds: search, and encode, the part of it spent on the "
+                                                     "question's vector (about 0 when the query cache has it)")
     as_of: str | None = Field(default=None, description="the day whose law versions were searched; null: today's law")
 
 

@@ -26,7 +26,8 @@ from bench.questions import ROOT, test_questions
 from rag.protocols import Encoder
 
 HEADER = (f"{'endpoint':<12} {'questions':<9} {'clients':>7} {'requests':>8} {'errors':>6} {'p50 ms':>8} "
-          f"{'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'cpu ms/req':>10} {'server ms':>9} {'encode ms':>9}")
+          f"{'p95 ms':>8} {'p99 ms':>8} {'req/s':>7} {'cpu ms/req':>10} {'server ms':>9} {'in server':>9} "
+          f"{'encode ms':>9}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Result:
     errors: int
     wall_s: float
     server_ms: list[float] = field(default_factory=list)  # timings_ms.search reported by the server
+    server_encode_ms: list[float] = field(default_factory=list)  # timings_ms.encode: of it, the encoding
     server_cpu_s: float | None = None  # CPU time the server process used for this row
     questions: list[str] = field(default_factory=list)  # as sent, in order
     encode_ms: float | None = None  # median time to encode these very questions, one at a time, no load
@@ -51,9 +53,20 @@ class Result:
         count = len(self.latencies_ms)
         cpu = f"{self.server_cpu_s * 1000 / count:>10.1f}" if self.server_cpu_s is not None else f"{'-':>10}"
         server = f"{statistics.median(self.server_ms):>9.1f}" if self.server_ms else f"{'-':>9}"
+        in_server = f"{statistics.median(self.server_encode_ms):>9.1f}" if self.server_encode_ms else f"{'-':>9}"
         encode = f"{self.encode_ms:>9.1f}" if self.encode_ms is not None else f"{'-':>9}"
         return (f"{self.endpoint:<12} {self.kind:<9} {self.clients:>7} {count:>8} {self.errors:>6} "
-                f"{p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {self.rate:>7.1f} {cpu} {server} {encode}")
+                f"{p50:>8.1f} {p95:>8.1f} {p99:>8.1f} {self.rate:>7.1f} {cpu} {server} {in_server} {encode}")
+
+    def ratios(self) -> str:
+        """p50 over the encoding time, both ways it is measured: a unique row's line under the table."""
+        p50 = float(np.percentile(self.latencies_ms, 50))
+        parts = [f"{self.endpoint} {self.clients} client(s): p50 / encode"]
+        if self.server_encode_ms:
+            parts.append(f"in the server, same requests {p50 / statistics.median(self.server_encode_ms):.2f} x")
+        if self.encode_ms:
+            parts.append(f"alone, same questions {p50 / self.encode_ms:.2f} x")
+        return ", ".join(parts)
 
 
 def body(endpoint: str, question: str) -> dict[str, object]:
@@ -128,6 +141,7 @@ async def run(url: str, endpoint: str, clients: int, total: int, questions: list
     """`clients` closed-loop clients until `total` answers; question i of the list goes to request i."""
     latencies: list[float] = []
     server: list[float] = []
+    server_encode: list[float] = []
     errors = 0
     issued = 0
 
@@ -143,14 +157,17 @@ async def run(url: str, endpoint: str, clients: int, total: int, questions: list
                 latencies.append((time.perf_counter() - started) * 1000)
                 errors += status != 200
                 if status == 200:
-                    server.append(float(json.loads(content).get("timings_ms", {}).get("search", 0.0)))
+                    timings = json.loads(content).get("timings_ms", {})
+                    server.append(float(timings.get("search", 0.0)))
+                    if "encode" in timings:
+                        server_encode.append(float(timings["encode"]))
         finally:
             await connection.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
     return Result(endpoint, kind, clients, latencies, errors, time.perf_counter() - started, server,
-                  questions=[questions[i % len(questions)] for i in range(issued)])
+                  server_encode, questions=[questions[i % len(questions)] for i in range(issued)])
 
 
 async def bench_rows(url: str, endpoints: list[str], concurrency: list[int], total: int, unique: list[str],

@@ -61,7 +61,9 @@ def test_search_ranks_passages(client: TestClient) -> None:
     response = client.post("/api/search", json={"query": " 行政复议纠错率 ", "top_k": 3, "mode": "dense"})
     assert response.status_code == 200
     result = response.json()
-    assert result["query"] == "行政复议纠错率" and result["mode"] == "dense" and "search" in result["timings_ms"]
+    assert result["query"] == "行政复议纠错率" and result["mode"] == "dense"
+    timings = result["timings_ms"]
+    assert 0 <= timings["encode"] <= timings["search"]  # the question's vector is part of the search
     assert [hit["rank"] for hit in result["hits"]] == [1, 2, 3]
     assert all(hit.keys() >= HIT_KEYS for hit in result["hits"])
     scores = [hit["score"] for hit in result["hits"]]

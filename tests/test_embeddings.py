@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -50,3 +51,23 @@ def test_faiss_store_round_trip_and_dimension_check(tmp_path: Path) -> None:
     assert ids[0, 0] == 2 and scores[0, 0] == pytest.approx(1.0)
     with pytest.raises(IndexStateError, match="向量维度是 4"):
         load_faiss_store(tmp_path, 384)
+
+
+def test_flat_index_holds_half_precision_and_a_float32_index_still_loads(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((300, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    queries = vectors[:5] + 0.1 * rng.standard_normal((5, 32)).astype(np.float32)
+    exact = faiss.IndexFlatIP(32)
+    exact.add(vectors)
+    want_scores, want_ids = exact.search(queries, 10)
+    store = FaissStore(32)
+    store.add(vectors)
+    store.save(tmp_path)
+    assert (tmp_path / "vectors.faiss").stat().st_size < 300 * 32 * 4  # two bytes a number, not four
+    scores, ids = load_faiss_store(tmp_path, 32).search(queries, 10)
+    assert np.abs(scores - want_scores).max() < 2e-3 and (ids[:, 0] == want_ids[:, 0]).all()
+    faiss.write_index(exact, str(tmp_path / "vectors.faiss"))  # written before half precision
+    old = load_faiss_store(tmp_path, 32)
+    assert not old.approximate
+    assert np.array_equal(old.search(queries, 10)[1], want_ids)

@@ -56,7 +56,8 @@ def test_every_dev_question_scores_every_chunk_as_faiss_does(milvus_engine: Engi
     for question in load_questions(DEV):
         query = prepare_query(question.question)
         vector = encoder.encode_queries([query])
-        np.testing.assert_allclose(got.dense_scores(query, vector), want.dense_scores(query, vector), atol=1e-5)
+        # FAISS holds the vectors in float16 (embeddings/faiss_store.py), Milvus in float32: ~4e-5 apart here
+        np.testing.assert_allclose(got.dense_scores(query, vector), want.dense_scores(query, vector), atol=2e-4)
         np.testing.assert_allclose(got.lexical_scores(query), want.lexical_scores(query), rtol=1e-5, atol=1e-6)
 
 

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -192,6 +193,33 @@ def test_the_article_that_repeats_the_question_s_phrase_gets_the_highest_phrase_
     phrase = found.features[:, names.index("phrase")]
     labels = [shipped_engine.collections["laws"].retriever.chunks[int(row)].label for row in found.rows]
     assert labels[int(np.argmax(phrase))] == "民法典 第一千二百四十五条"
+
+
+
+def test_a_search_handed_its_keyword_part_ranks_as_one_that_computes_it(shipped_engine: Engine) -> None:
+    """The engine computes the part of a search that needs no vector on another thread while it encodes."""
+    laws = shipped_engine.collections["laws"].retriever
+    question = "公司安排我周末加班，加班费应该怎么算？"
+    vector = shipped_engine.encoder.encode_queries([question])
+    for mode in ("hybrid", "dense", "lexical"):
+        handed = laws.search(question, mode=mode, query_vector=vector, keywords=laws.keyword_part(question, mode))
+        computed = laws.search(question, mode=mode, query_vector=vector)
+        assert [(h.chunk.chunk_id, h.score) for h in handed] == [(h.chunk.chunk_id, h.score) for h in computed]
+
+
+def test_searches_under_way_together_rank_as_each_does_alone(shipped_engine: Engine) -> None:
+    """Alone, a search scores the question's words beside its encoding; with others under way, after it."""
+    questions = ["公司安排我周末加班，加班费应该怎么算？", "邻居家的狗把我咬了，狗主人要赔吗？",
+                 "鹤山的法律援助有多少件？", "劳动合同的试用期最长可以约定多久？", "网上买的衣服几天内可以退？",
+                 "行政复议纠错率是多少？"]
+
+    def ranked(question: str) -> list[tuple[str, float]]:
+        return [(hit.chunk.chunk_id, hit.score) for hit in shipped_engine.search(question)]
+
+    alone = [ranked(question) for question in questions]
+    with ThreadPoolExecutor(4) as clients:
+        together = list(clients.map(ranked, questions * 2))
+    assert together == alone * 2
 
 
 EXPANSION_TIES = """

@@ -73,6 +73,17 @@ def nearest(cosines: FloatArray, count: int, temperature: float) -> tuple[IntArr
 
 
 @dataclass(frozen=True)
+class KeywordScores:
+    """What the ranker reads from the question's words alone: computed while the question is encoded."""
+
+    tokens: tuple[str, ...]
+    bm25: FloatArray  # BM25 of every chunk
+    expanded: FloatArray  # BM25 with the colloquial-to-legal expansion
+    named: FloatArray  # 1 for the chunks of a law the question names
+    article: FloatArray  # 1 for the chunks of an article the question names by number
+
+
+@dataclass(frozen=True)
 class Candidates:
     rows: IntArray  # chunk rows, ascending
     features: FloatArray  # one row per candidate, columns as FEATURES
@@ -153,12 +164,18 @@ class StatuteRanker:
         adapted: Vectors = (mapped / np.linalg.norm(mapped, axis=1, keepdims=True)).astype(np.float32)
         return adapted
 
-    def candidates(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> Candidates:
-        dense, adapted = self._cosines(np.vstack([query_vector, self.adapt(query_vector)]))
-        bm25 = self.lexical.scores(tokens)
-        expanded = self.lexical.scores(*self.expander.expand(tokens))
+    def keyword_scores(self, query: str, tokens: Sequence[str]) -> KeywordScores:
         named = self.matcher.bonus(query, 1.0, 0.0)
-        article = self.matcher.article_bonus(query, 1.0, len(named))
+        expanded = self.lexical.scores(*self.expander.expand(tokens))
+        return KeywordScores(tuple(tokens), self.lexical.scores(tokens), expanded, named,
+                             self.matcher.article_bonus(query, 1.0, len(named)))
+
+    def candidates(self, query: str, tokens: Sequence[str], query_vector: Vectors,
+                   keywords: KeywordScores | None = None) -> Candidates:
+        """`keywords`: keyword_scores(query, tokens), when the caller has them already."""
+        found = keywords or self.keyword_scores(query, tokens)
+        bm25, expanded, named, article = found.bm25, found.expanded, found.named, found.article
+        dense, adapted = self._cosines(np.vstack([query_vector, self.adapt(query_vector)]))
         votes = self.neighbour_votes(query_vector[0])
         article_prior = self._learned_article_prior if votes.best >= self.like_train else self.article_prior
         rankings = (dense, adapted, bm25, expanded)
@@ -170,10 +187,11 @@ class StatuteRanker:
                    *votes.at(rows), self.bigrams.coverage(query, rows)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
-    def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors) -> tuple[FloatArray, Candidates]:
+    def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors,
+               keywords: KeywordScores | None = None) -> tuple[FloatArray, Candidates]:
         """Per chunk: the learned score scaled to [0, 1] over the candidates, -inf for the rest; and the
         candidates, whose raw cosine and BM25 go with each hit."""
-        found = self.candidates(query, tokens, query_vector)
+        found = self.candidates(query, tokens, query_vector, keywords)
         learned = self.model.ranker.score(found.features)
         low, high = float(learned.min()), float(learned.max())
         scores = np.full(self.vectors.size, -np.inf, dtype=np.float32)

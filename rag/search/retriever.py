@@ -21,7 +21,7 @@ from rag.ingest.chunktable import ChunkTable
 from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.expansion import TermExpander
 from rag.search.metadata import MetadataMatcher
-from rag.search.rerank import StatuteRanker
+from rag.search.rerank import KeywordScores, StatuteRanker
 from rag.text.numerals import normalize_article_refs
 from rag.text.tokenize import Tokenizer
 from rag.types import SEARCH_MODES, Chunk, DocMeta, Hit, SearchMode
@@ -38,6 +38,17 @@ class FusionWeights:
     candidates: int = 100  # dense candidates fetched before fusion
     superseded: float = 0.3  # taken off a statute version no longer in force, so the current text ranks first
     collection: float = 0.5  # added to the collection a question points to (a named place or year: the reports)
+
+
+@dataclass(frozen=True)
+class KeywordPart:
+    """The half of a search that reads only the question's words (BM25, named laws, places, years). The engine
+    computes it on another thread while the question is encoded: with one question at a time the second core
+    is otherwise idle for the whole encoding, and the encoder does not hold the GIL while it runs."""
+
+    bonus: FloatArray  # Retriever.bonus
+    lexical: FloatArray | None = None  # plain fusion's BM25; None in dense mode
+    statute: KeywordScores | None = None  # the statute ranker's, in hybrid mode
 
 
 class Retriever:
@@ -85,9 +96,10 @@ class Retriever:
 
     def search(
         self, query: str, *, top_k: int = 10, mode: SearchMode = "hybrid", doc_ids: Collection[str] | None = None,
-        query_vector: Vectors | None = None, penalise_superseded: bool = True,
+        query_vector: Vectors | None = None, penalise_superseded: bool = True, keywords: KeywordPart | None = None,
     ) -> list[Hit]:
-        """`query_vector`, when given, is encode_queries([prepare_query(query)]) computed by the caller.
+        """`query_vector`, when given, is encode_queries([prepare_query(query)]) computed by the caller, and
+        `keywords` is keyword_part(query, mode).
 
         `penalise_superseded=False` is for a query about the law on a past day: `doc_ids` then holds only
         the versions in force that day, and an old version ranks as the law it then was.
@@ -95,20 +107,24 @@ class Retriever:
         if mode not in SEARCH_MODES:
             raise InputError(f"未知的检索方式 {mode!r}，可选：{'、'.join(SEARCH_MODES)}")
         query = prepare_query(query)
+        part = keywords or self.keyword_part(query, mode)
         lifted = 0.0 if penalise_superseded else self.weights.superseded * self.superseded
-        if self.ranker is not None and mode == "hybrid":
-            return self._ranked(query, top_k, doc_ids, query_vector, lifted)
+        if part.statute is not None:
+            assert self.ranker is not None
+            vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
+            learned, found = self.ranker.scores(query, part.statute.tokens, vector, part.statute)
+            return self._hits(learned + part.bonus + lifted, top_k, doc_ids, found.dense, found.bm25)
         dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
-        lexical = self.lexical_scores(query) if mode != "dense" else None
-        fused = self.fuse(dense, lexical) + self.bonus(query) + lifted
-        return self._hits(fused, top_k, doc_ids, dense, lexical)
+        fused = self.fuse(dense, part.lexical) + part.bonus + lifted
+        return self._hits(fused, top_k, doc_ids, dense, part.lexical)
 
-    def _ranked(self, query: str, top_k: int, doc_ids: Collection[str] | None,
-                query_vector: Vectors | None, lifted: FloatArray | float) -> list[Hit]:
-        assert self.ranker is not None
-        vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
-        learned, found = self.ranker.scores(query, self.tokenizer.tokens(query), vector)
-        return self._hits(learned + self.bonus(query) + lifted, top_k, doc_ids, found.dense, found.bm25)
+    def keyword_part(self, query: str, mode: SearchMode = "hybrid") -> KeywordPart:
+        """Everything `search` computes without the question's vector."""
+        query = prepare_query(query)
+        if self.ranker is not None and mode == "hybrid":
+            statute = self.ranker.keyword_scores(query, self.tokenizer.tokens(query))
+            return KeywordPart(self.bonus(query), statute=statute)
+        return KeywordPart(self.bonus(query), lexical=self.lexical_scores(query) if mode != "dense" else None)
 
     def _hits(self, fused: FloatArray, top_k: int, doc_ids: Collection[str] | None,
               dense: FloatArray | None, lexical: FloatArray | None) -> list[Hit]:
