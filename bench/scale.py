@@ -3,7 +3,7 @@
 Method (per size, default 10k and 100k chunks; `--sizes 10k,100k,1m` for the big one):
 - data: real statute articles first, then replicas of them with perturbed real vectors; see
   bench/scaledata.py for exactly how (printed with the results);
-- build: lawqa's FaissStore (exact, or IVF-SQ8 with exact re-ranking from LAWQA_ANN_MIN_CHUNKS rows),
+- build: lawqa's FaissStore (flat in float16, or IVF-SQ8 with exact re-ranking from LAWQA_ANN_MIN_CHUNKS rows),
   BM25Index.build over the real tokens and write_index (checksums included), in a fresh process;
   embedding is excluded (the vectors are given);
 - dense curve (same process): exact scan vs the approximate index at several nprobe, latency per
@@ -142,7 +142,7 @@ def report(rows: list[dict[str, Any]]) -> None:
     for row in rows:
         b, s = row["build"], row["search"]
         ann = b["dense"].get(f"nprobe_{_nprobe()}", {})
-        print(f"{b['size']:>9} {'ivf-sq8' if b['approximate'] else 'exact':>7} {b['build_s']:>8} "
+        print(f"{b['size']:>9} {'ivf-sq8' if b['approximate'] else 'flat16':>7} {b['build_s']:>8} "
               f"{b['disk_mib']:>9} {s['load_s']:>7} {s['memory_after_search_mib']['VmHWM']:>8} "
               f"{s['encode_ms']['p50']:>7} {s['search_ms']['hybrid']['p50']:>7}/{s['search_ms']['hybrid']['p95']:<7} "
               f"{s['search_ms']['dense']['p50']:>9} {s['search_ms']['lexical']['p50']:>11} "
