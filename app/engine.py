@@ -77,6 +77,7 @@ class _Running:
 class Searched:
     hits: list[Hit]
     encode_ms: float  # spent getting the question's vector (about 0 from the query cache or without one)
+    as_of: AsOf | None  # the day whose law versions were searched; None: today's law
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ class Engine:
             ]
         hits.sort(key=lambda h: -h.score)
         ranked = [replace(hit, rank=rank) for rank, hit in enumerate(_one_per_article(hits)[:top_k], start=1)]
-        return Searched(ranked, encode_ms)
+        return Searched(ranked, encode_ms, dated.as_of)
 
     def _encoded(self, query: str, mode: SearchMode, chosen: Sequence[str], *,
                  beside: bool) -> tuple[Vectors | None, float, dict[str, KeywordPart]]:

@@ -43,9 +43,8 @@ async def search(body: SearchRequest, engine: EngineDep) -> dict[str, object]:
         collections=body.collections or None, as_of=body.as_of))
     rows = [hit_row(hit, engine.documents[hit.chunk.doc_id].meta) for hit in found.hits]
     timings = {"search": round((time.perf_counter() - started) * 1000, 2), "encode": round(found.encode_ms, 2)}
-    dated = engine.dated(body.query, body.as_of)
     return {"query": body.query.strip(), "hits": rows, "mode": mode, "timings_ms": timings,
-            "as_of": dated.as_of.day if dated.as_of else None}
+            "as_of": found.as_of.day if found.as_of else None}
 
 
 def _check_top_k(top_k: int, limit: int) -> None:

@@ -74,7 +74,7 @@ def nearest(cosines: FloatArray, count: int, temperature: float) -> tuple[IntArr
 
 @dataclass(frozen=True)
 class KeywordScores:
-    """What the ranker reads from the question's words alone: computed while the question is encoded."""
+    """What the ranker reads from the question's words alone, so it can be computed before the vector is there."""
 
     tokens: tuple[str, ...]
     bm25: FloatArray  # BM25 of every chunk
