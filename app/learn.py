@@ -171,7 +171,8 @@ def out_of_fold(material: Material, everyone: list[TrainQuestion], retriever: Re
                                 material.bigrams)
         for i in held:
             query = prepare_query(material.questions[i].text)
-            found = ranker.candidates(query, material.tokens[i], material.vectors[i:i + 1])
+            keywords = ranker.keyword_scores(query, material.tokens[i])
+            found = ranker.candidates(query, material.vectors[i:i + 1], keywords)
             group_keys = tuple(keys[r] for r in found.rows)
             gold = np.array([key in material.questions[i].gold for key in group_keys])
             groups[int(i)] = Group(found.features, gold, group_keys)

@@ -170,7 +170,7 @@ def test_a_question_like_a_train_question_brings_its_articles_as_candidates(ship
     assert ranker is not None and ranker.model.neighbour_vectors is not None
     asked = ranker.model.neighbour_vectors[:1]
     votes = ranker.neighbour_votes(asked[0])
-    found = ranker.candidates("", [], asked)
+    found = ranker.candidates("", asked, ranker.keyword_scores("", []))
     assert votes.rows.size and np.isin(votes.rows, found.rows).all()
     # ... and it is asked like a train question, so the article prior counts as learned on STARD
     assert votes.best >= ranker.like_train and 0.85 < ranker.like_train < 1.0
@@ -188,8 +188,9 @@ def test_the_article_that_repeats_the_question_s_phrase_gets_the_highest_phrase_
     names, weights = ranker.model.ranker.names, ranker.model.ranker.weights
     assert "phrase" in names and weights[names.index("phrase")] > 0
     question = "饲养的动物造成他人损害的，谁要承担责任？"
-    found = ranker.candidates(question, shipped_engine.collections["laws"].retriever.tokenizer.tokens(question),
-                              shipped_engine.encoder.encode_queries([question]))
+    tokens = shipped_engine.collections["laws"].retriever.tokenizer.tokens(question)
+    found = ranker.candidates(question, shipped_engine.encoder.encode_queries([question]),
+                              ranker.keyword_scores(question, tokens))
     phrase = found.features[:, names.index("phrase")]
     labels = [shipped_engine.collections["laws"].retriever.chunks[int(row)].label for row in found.rows]
     assert labels[int(np.argmax(phrase))] == "民法典 第一千二百四十五条"

@@ -170,11 +170,10 @@ class StatuteRanker:
         return KeywordScores(tuple(tokens), self.lexical.scores(tokens), expanded, named,
                              self.matcher.article_bonus(query, 1.0, len(named)))
 
-    def candidates(self, query: str, tokens: Sequence[str], query_vector: Vectors,
-                   keywords: KeywordScores | None = None) -> Candidates:
-        """`keywords`: keyword_scores(query, tokens), when the caller has them already."""
-        found = keywords or self.keyword_scores(query, tokens)
-        bm25, expanded, named, article = found.bm25, found.expanded, found.named, found.article
+    def candidates(self, query: str, query_vector: Vectors, keywords: KeywordScores) -> Candidates:
+        """`keywords`: keyword_scores(query, its tokens), computed apart because it needs no vector."""
+        tokens, bm25, expanded = keywords.tokens, keywords.bm25, keywords.expanded
+        named, article = keywords.named, keywords.article
         dense, adapted = self._cosines(np.vstack([query_vector, self.adapt(query_vector)]))
         votes = self.neighbour_votes(query_vector[0])
         article_prior = self._learned_article_prior if votes.best >= self.like_train else self.article_prior
@@ -187,11 +186,10 @@ class StatuteRanker:
                    *votes.at(rows), self.bigrams.coverage(query, rows)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
-    def scores(self, query: str, tokens: Sequence[str], query_vector: Vectors,
-               keywords: KeywordScores | None = None) -> tuple[FloatArray, Candidates]:
+    def scores(self, query: str, query_vector: Vectors, keywords: KeywordScores) -> tuple[FloatArray, Candidates]:
         """Per chunk: the learned score scaled to [0, 1] over the candidates, -inf for the rest; and the
         candidates, whose raw cosine and BM25 go with each hit."""
-        found = self.candidates(query, tokens, query_vector, keywords)
+        found = self.candidates(query, query_vector, keywords)
         learned = self.model.ranker.score(found.features)
         low, high = float(learned.min()), float(learned.max())
         scores = np.full(self.vectors.size, -np.inf, dtype=np.float32)

@@ -112,7 +112,7 @@ class Retriever:
         if part.statute is not None:
             assert self.ranker is not None
             vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
-            learned, found = self.ranker.scores(query, part.statute.tokens, vector, part.statute)
+            learned, found = self.ranker.scores(query, vector, part.statute)
             return self._hits(learned + part.bonus + lifted, top_k, doc_ids, found.dense, found.bm25)
         dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
         fused = self.fuse(dense, part.lexical) + part.bonus + lifted
