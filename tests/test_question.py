@@ -308,6 +308,23 @@ def test_an_age_is_asked_and_answered_in_years_of_age() -> None:
     assert items_of("孩子满几岁就该上小学？", "凡年满六周岁的儿童，其父母应当送其入学。") == ["六周岁"]
 
 
+def test_a_content_is_asked_in_milligrams_or_a_share_and_a_fine_does_not_answer_it() -> None:
+    asked = analyse("喝了酒开车，血液里的酒精含量到多少算醉驾？")
+    assert "毫克" in asked.units and "元" not in asked.units and asked.focus == "酒精含量"
+    fine = "饮酒后驾驶机动车的，处暂扣六个月机动车驾驶证，并处一千元以上二千元以下罚款。"
+    assert items_of("血液里的酒精含量到多少算醉驾？", fine) == []
+    limit = "血液中的酒精含量大于或者等于80毫克/100毫升的为醉酒驾车。"
+    assert items_of("血液里的酒精含量到多少算醉驾？", limit) == ["80毫克", "100毫升"]
+
+
+def test_a_grade_is_asked_in_ji_and_an_article_without_one_does_not_answer() -> None:
+    asked = analyse("手指头被机器压断了，一般能评上几级伤残？")
+    assert asked.units == ("级",) and asked.focus == "伤残"
+    assert items_of("能评上几级伤残？", "伤残等级的鉴定办法由国务院有关部门制定。") == []
+    grades = "劳动功能障碍分为十个伤残等级，最重的为一级，最轻的为十级。"
+    assert items_of("能评上几级伤残？", grades) == ["一级", "十级"]
+
+
 def test_an_article_that_never_names_the_counted_thing_does_not_answer() -> None:
     assert names_counted_thing("醉酒驾驶会被判几个月拘役？", "拘役")
     assert not names_counted_thing("我不想干了，要提前多久跟公司说？", "跟公司说")

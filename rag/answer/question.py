@@ -41,6 +41,8 @@ UNIT_GROUPS: dict[str, tuple[str, ...]] = {
     "equipment": ("台", "套", "辆", "部", "个"),
     "team": ("支", "队", "个"),
     "age": ("周岁", "岁"),
+    "grade": ("级",),  # "能评上几级伤残": a grade, which an article without one does not give
+    "concentration": ("毫克", "毫升", "克", "%", "％"),
 }
 _MONEY_WORDS = ("钱", "金额", "资金", "经费", "工钱", "报酬", "赔偿", "费用", "罚款", "投入", "补贴", "工资", "款",
                 "损失")
@@ -53,6 +55,9 @@ _ASKS_FORBIDDEN = re.compile(rf"(?:{_PROHIBITION})([^，,。？?]{{0,20}}?(?:什
 _FEE = re.compile(r"多少[^，,。？?]{0,3}费|费[^，,。？?]{0,4}多少")
 _PERCENT_WORDS = ("率", "比例", "占比", "比重", "百分之", "占多少")
 _AGE_WORDS = ("岁数", "年纪", "年龄")  # "多大年纪可以献血": an age, in 周岁
+# "血液里的酒精含量多少算醉驾": a content, in 毫克 per 毫升 or a share; the fine an article sets is no answer.
+_CONCENTRATION_WORDS = ("含量", "浓度")
+_CONTENT = re.compile(r"[\u4e00-\u9fff]{2}(?:含量|浓度)")  # what is measured: "酒精含量"; the focus of a refusal
 _PERIOD_WORDS = ("多久", "多长时间", "期限", "时限", "几天", "几日", "多少天", "多少日", "几个月", "多少个月",
                  "几年", "多少年")
 _ALL_UNITS = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len, reverse=True)
@@ -177,6 +182,8 @@ def analyse(question: str) -> Asked:
     text = _read(question)
     kind, units = _kind(text)
     focus, counted = (_clock_focus(text), False) if units == ("clock",) else _focus(text)
+    content = _CONTENT.search(text) if units == UNIT_GROUPS["concentration"] else None
+    focus = content.group(0) if content else focus
     asked_years = frozenset(years(text))
     entity_class = ""
     if kind == "entity":
@@ -262,6 +269,8 @@ def _quantity_units(text: str, unit: str) -> tuple[str, ...]:
         return ()
     if unit in ("%", "％") or any(word in text for word in _PERCENT_WORDS):
         return UNIT_GROUPS["percent"]
+    if any(word in text for word in _CONCENTRATION_WORDS):
+        return UNIT_GROUPS["concentration"]
     if unit in UNIT_GROUPS["money"] or any(word in text for word in _MONEY_WORDS) or _FEE.search(text):
         return UNIT_GROUPS["money"]
     if unit in UNIT_GROUPS["age"] or any(word in text for word in _AGE_WORDS):
