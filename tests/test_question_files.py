@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NATIONAL = ROOT / "laws" / "national"
 FILES = ("laws_citizen.jsonl", "laws_citizen_b.jsonl", "laws_citizen_c.jsonl", "laws_citizen_d.jsonl",
          "laws_citizen_e.jsonl", "laws_citizen_f.jsonl", "laws_citizen_g.jsonl", "laws_citizen_h.jsonl",
-         "laws_citizen_k.jsonl", "laws_citizen_l.jsonl")
+         "laws_citizen_k.jsonl", "laws_citizen_l.jsonl", "laws_citizen_m.jsonl")
 
 
 @cache
