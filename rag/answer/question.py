@@ -57,7 +57,7 @@ _PERCENT_WORDS = ("率", "比例", "占比", "比重", "百分之", "占多少")
 _AGE_WORDS = ("岁数", "年纪", "年龄")  # "多大年纪可以献血": an age, in 周岁
 # "血液里的酒精含量多少算醉驾": a content, in 毫克 per 毫升 or a share; the fine an article sets is no answer.
 _CONCENTRATION_WORDS = ("含量", "浓度")
-_CONTENT = re.compile(r"[\u4e00-\u9fff]{2}(?:含量|浓度)")  # what is measured: "酒精含量"; the focus of a refusal
+_CONTENT = re.compile(rf"[\u4e00-\u9fff]{{2}}(?:{'|'.join(_CONCENTRATION_WORDS)})")  # "酒精含量": a refusal's focus
 _PERIOD_WORDS = ("多久", "多长时间", "期限", "时限", "几天", "几日", "多少天", "多少日", "几个月", "多少个月",
                  "几年", "多少年")
 _ALL_UNITS = sorted({u for group in UNIT_GROUPS.values() for u in group}, key=len, reverse=True)
