@@ -196,7 +196,6 @@ def test_the_article_that_repeats_the_question_s_phrase_gets_the_highest_phrase_
     assert labels[int(np.argmax(phrase))] == "民法典 第一千二百四十五条"
 
 
-
 def test_a_search_handed_its_keyword_part_ranks_as_one_that_computes_it(shipped_engine: Engine) -> None:
     """The engine computes the part of a search that needs no vector on another thread while it encodes."""
     laws = shipped_engine.collections["laws"].retriever
