@@ -17,6 +17,7 @@ from app.learned import POLICY_PATH, learned_law_model
 from rag.search.collections import ReportCues
 from rag.search.colloquial import read_lexicon
 from rag.search.lawmodel import LawModel, Ranker, article_key, law_key
+from rag.search.rerank import READ_BY_PEOPLE
 from rag.search.training import Group, fit_ranker, ranking_metrics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -194,6 +195,35 @@ def test_the_article_that_repeats_the_question_s_phrase_gets_the_highest_phrase_
     phrase = found.features[:, names.index("phrase")]
     labels = [shipped_engine.collections["laws"].retriever.chunks[int(row)].label for row in found.rows]
     assert labels[int(np.argmax(phrase))] == "民法典 第一千二百四十五条"
+
+
+def test_the_places_a_person_reads_keep_the_served_order_and_the_rest_follow_the_learned_priors(
+        shipped_engine: Engine) -> None:
+    """Beyond READ_BY_PEOPLE, a program taking 50 or 100 hits gets them ordered with both priors as learned on
+    STARD; the first places, and every score a hit can have, stay as served."""
+    laws = shipped_engine.collections["laws"].retriever
+    ranker = laws.ranker
+    assert ranker is not None
+    question = "朋友借了我五万块钱，说好半年还，现在一直拖着不还怎么办？"
+    vector = shipped_engine.encoder.encode_queries([question])
+    scores, found = ranker.scores(question, vector, ranker.keyword_scores(question, laws.tokenizer.tokens(question)))
+    served = ranker.model.ranker.score(found.features)
+    by_served = found.rows[np.argsort(-served, kind="stable")]
+    by_score = found.rows[np.argsort(-scores[found.rows], kind="stable")]
+    assert list(by_score[:READ_BY_PEOPLE]) == list(by_served[:READ_BY_PEOPLE])
+    scaled = (served - served.min()) / (served.max() - served.min())
+    assert np.allclose(np.sort(scores[found.rows]), np.sort(scaled))
+    model = ranker.model
+    try:
+        ranker.use_prior_shares(1.0, 1.0)
+        informed = model.ranker.score(ranker.candidates(
+            question, vector, ranker.keyword_scores(question, laws.tokenizer.tokens(question))).features)
+    finally:
+        ranker.use_prior_shares(model.law_prior_share, model.article_prior_share)
+    informed_of = dict(zip(found.rows.tolist(), informed.tolist(), strict=True))
+    tail = [informed_of[row] for row in by_score[READ_BY_PEOPLE:].tolist()]
+    assert tail == sorted(tail, reverse=True)
+    assert list(by_score[READ_BY_PEOPLE:]) != list(by_served[READ_BY_PEOPLE:])
 
 
 def test_a_search_handed_its_keyword_part_ranks_as_one_that_computes_it(shipped_engine: Engine) -> None:
