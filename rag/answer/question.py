@@ -246,7 +246,8 @@ def _kind(text: str) -> tuple[AskKind, tuple[str, ...]]:
 
 def _ends_yes_or_no(text: str) -> bool:
     """A story with a count in it, then a question for yes or no: "办了几桌酒，老板说不开发票，他能这样吗？".
-    What the last clause asks is the question; an earlier clause only tells what happened."""
+    What the last clause asks is the question; an earlier clause only tells what happened. Not _clauses: a
+    question mark inside does not end the story, since "要等多少天？这中间还能反悔吗？" asks for both."""
     clauses = [c for c in re.split(r"[，,；;。]", text.rstrip("？?！!。 ")) if c.strip()]
     if len(clauses) < 2:
         return False
