@@ -37,10 +37,11 @@ DENSE_DEPTH = 1000  # exact cosines this deep; deeper chunks get the last one as
 LIKE_TRAIN_PERCENTILE = 10
 # The places a person reads (the answer step takes top_k + 5 per collection, the chat shows five) keep the
 # served order; the places after them are what a program taking 50 or 100 gets, and are ordered with both
-# priors as learned on STARD. Those priors put the general articles lawyers add beside the specific one
-# (民法典 第五百零九条 and the like) into that range. Out of fold on STARD train: recall@100 0.905 -> 0.913,
-# the first 10, 20 or 30 places unchanged; 34 questions better, 15 worse. A person's questions lose
-# nothing there, where the same priors in the first places cost them (rag/search/lawmodel.py).
+# priors as learned on STARD (reorder_after, called by the retriever once the bonus, the old versions'
+# penalty and the document filter are in). Those priors bring the general articles lawyers add beside the
+# specific one (民法典 第五百零九条 and the like) into that range. Out of fold on STARD train: recall@100
+# 0.905 -> 0.913 with the first 20 places unchanged, 34 questions better and 15 worse. A person's questions
+# lose nothing there, where the same priors in the first places cost them (rag/search/lawmodel.py).
 READ_BY_PEOPLE = 20
 LAW_PRIOR, ARTICLE_PRIOR = FEATURES.index("law_prior"), FEATURES.index("article_prior")
 
@@ -97,6 +98,16 @@ class Candidates:
     features: FloatArray  # one row per candidate, columns as FEATURES
     dense: FloatArray  # raw e5 cosine of every chunk, as evidence for the answer step
     bm25: FloatArray  # BM25 of every chunk
+
+
+@dataclass(frozen=True)
+class Scored:
+    """Per chunk, the learned score scaled to [0, 1] over the candidates (-inf for the rest): as served, and
+    with both priors as learned on STARD, which orders the places after READ_BY_PEOPLE (reorder_after)."""
+
+    served: FloatArray
+    informed: FloatArray
+    candidates: Candidates  # their raw cosine and BM25 go with each hit
 
 
 def log_share(counts: FloatArray) -> FloatArray:
@@ -194,31 +205,21 @@ class StatuteRanker:
                    *votes.at(rows), self.bigrams.coverage(query, rows)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
-    def scores(self, query: str, query_vector: Vectors, keywords: KeywordScores) -> tuple[FloatArray, Candidates]:
-        """Per chunk: the learned score scaled to [0, 1] over the candidates, -inf for the rest; and the
-        candidates, whose raw cosine and BM25 go with each hit."""
+    def scores(self, query: str, query_vector: Vectors, keywords: KeywordScores) -> Scored:
         found = self.candidates(query, query_vector, keywords)
-        learned = self.model.ranker.score(found.features)
-        low, high = float(learned.min()), float(learned.max())
-        scaled = (learned - low) / (high - low) if high > low else np.ones_like(learned)
-        scores = np.full(self.vectors.size, -np.inf, dtype=np.float32)
-        scores[found.rows] = self._tail_with_learned_priors(found, learned, scaled)
-        return scores, found
-
-    def _tail_with_learned_priors(self, found: Candidates, learned: FloatArray, scaled: FloatArray) -> FloatArray:
-        """`scaled` with the places after READ_BY_PEOPLE reordered by the score with both priors as learned.
-        The tail keeps its own values, handed out again in the new order, so a hit's score compares with the
-        other collections' as before and the first places are untouched."""
-        if len(learned) <= READ_BY_PEOPLE:
-            return scaled
+        served = self.model.ranker.score(found.features)
         features = found.features.copy()
         features[:, LAW_PRIOR] = self._learned_law_prior[found.rows]
         features[:, ARTICLE_PRIOR] = self._learned_article_prior[found.rows]
         informed = self.model.ranker.score(features)
-        tail = np.argsort(-learned, kind="stable")[READ_BY_PEOPLE:]
-        reordered = scaled.copy()
-        reordered[tail[np.argsort(-informed[tail], kind="stable")]] = scaled[tail]
-        return reordered
+        return Scored(self._per_chunk(found.rows, served), self._per_chunk(found.rows, informed), found)
+
+    def _per_chunk(self, rows: IntArray, learned: FloatArray) -> FloatArray:
+        """`learned` (per candidate) scaled to [0, 1] over the candidates, -inf for every other chunk."""
+        low, high = float(learned.min()), float(learned.max())
+        scores = np.full(self.vectors.size, -np.inf, dtype=np.float32)
+        scores[rows] = (learned - low) / (high - low) if high > low else 1.0
+        return scores
 
     def neighbour_votes(self, query_vector: FloatArray) -> NeighbourVotes:
         """The votes of the nearest train questions for the chunks of the articles their lawyers cited. Only
@@ -272,6 +273,19 @@ class StatuteRanker:
             valid = ids[row] >= 0
             full[row, ids[row][valid]] = found[row][valid]
         return full[0], full[1]
+
+
+def reorder_after(served: FloatArray, informed: FloatArray, head: int) -> FloatArray:
+    """`served` with the rows after its first `head` reordered by `informed`. The reordered rows keep their
+    own values, handed out again in the new order, so a hit's score compares with the other collections'
+    as before; -inf rows (not candidates, or not allowed) stay where they are."""
+    rows = np.flatnonzero(np.isfinite(served))
+    if len(rows) <= head:
+        return served
+    tail = rows[np.argsort(-served[rows], kind="stable")[head:]]  # ties in row order, as top_rows breaks them
+    reordered = served.copy()
+    reordered[tail[np.argsort(-informed[tail], kind="stable")]] = served[tail]
+    return reordered
 
 
 def like_train_cosine(pool: FloatArray | None) -> float | None:

@@ -21,7 +21,7 @@ from rag.ingest.chunktable import ChunkTable
 from rag.protocols import Encoder, KeywordIndex, Vectors, VectorSearch
 from rag.search.expansion import TermExpander
 from rag.search.metadata import MetadataMatcher
-from rag.search.rerank import KeywordScores, StatuteRanker
+from rag.search.rerank import READ_BY_PEOPLE, KeywordScores, StatuteRanker, reorder_after
 from rag.text.numerals import normalize_article_refs
 from rag.text.tokenize import Tokenizer
 from rag.types import SEARCH_MODES, Chunk, DocMeta, Hit, SearchMode
@@ -112,8 +112,11 @@ class Retriever:
         if part.statute is not None:
             assert self.ranker is not None
             vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
-            learned, found = self.ranker.scores(query, vector, part.statute)
-            return self._hits(learned + part.bonus + lifted, top_k, doc_ids, found.dense, found.bm25)
+            scored = self.ranker.scores(query, vector, part.statute)
+            added = part.bonus + lifted
+            served = self._only(scored.served + added, doc_ids)
+            ranked = reorder_after(served, scored.informed + added, READ_BY_PEOPLE)
+            return self._hits(ranked, top_k, None, scored.candidates.dense, scored.candidates.bm25)
         dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
         fused = self.fuse(dense, part.lexical) + part.bonus + lifted
         return self._hits(fused, top_k, doc_ids, dense, part.lexical)
@@ -126,12 +129,17 @@ class Retriever:
             return KeywordPart(self.bonus(query), statute=statute)
         return KeywordPart(self.bonus(query), lexical=self.lexical_scores(query) if mode != "dense" else None)
 
-    def _hits(self, fused: FloatArray, top_k: int, doc_ids: Collection[str] | None,
-              dense: FloatArray | None, lexical: FloatArray | None) -> list[Hit]:
+    def _only(self, scores: FloatArray, doc_ids: Collection[str] | None) -> FloatArray:
+        """`scores` with -inf for every chunk outside `doc_ids` (None: every document)."""
         if doc_ids is not None:
             wanted = set(doc_ids)
             allowed = np.array([doc_id in wanted for doc_id in self.chunks.columns.doc_ids], dtype=bool)
-            fused[~allowed[self.chunks.columns.doc_of]] = -np.inf
+            scores[~allowed[self.chunks.columns.doc_of]] = -np.inf
+        return scores
+
+    def _hits(self, fused: FloatArray, top_k: int, doc_ids: Collection[str] | None,
+              dense: FloatArray | None, lexical: FloatArray | None) -> list[Hit]:
+        fused = self._only(fused, doc_ids)
         order = top_rows(fused, top_k)
         return [
             Hit(self.chunks[i], float(fused[i]), rank, _at(dense, i), _at(lexical, i))
