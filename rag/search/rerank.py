@@ -100,16 +100,6 @@ class Candidates:
     bm25: FloatArray  # BM25 of every chunk
 
 
-@dataclass(frozen=True)
-class Scored:
-    """Per chunk, the learned score scaled to [0, 1] over the candidates (-inf for the rest): as served, and
-    with both priors as learned on STARD, which orders the places after READ_BY_PEOPLE (reorder_after)."""
-
-    served: FloatArray
-    informed: FloatArray
-    candidates: Candidates  # their raw cosine and BM25 go with each hit
-
-
 def log_share(counts: FloatArray) -> FloatArray:
     """log(1 + count) scaled so the most cited gets 1."""
     top = float(counts.max()) if counts.size else 0.0
@@ -205,14 +195,19 @@ class StatuteRanker:
                    *votes.at(rows), self.bigrams.coverage(query, rows)]
         return Candidates(rows, np.stack(columns, axis=1).astype(np.float32), dense, bm25)
 
-    def scores(self, query: str, query_vector: Vectors, keywords: KeywordScores) -> Scored:
+    def scores(self, query: str, query_vector: Vectors, keywords: KeywordScores) -> tuple[FloatArray, Candidates]:
+        """Per chunk: the learned score as served, scaled to [0, 1] over the candidates, -inf for the rest; and
+        the candidates, whose raw cosine and BM25 go with each hit."""
         found = self.candidates(query, query_vector, keywords)
-        served = self.model.ranker.score(found.features)
+        return self._per_chunk(found.rows, self.model.ranker.score(found.features)), found
+
+    def informed_scores(self, found: Candidates) -> FloatArray:
+        """As `scores`, with both priors as learned on STARD: what orders the places after READ_BY_PEOPLE
+        (reorder_after). Computed only for a search that returns those places."""
         features = found.features.copy()
         features[:, LAW_PRIOR] = self._learned_law_prior[found.rows]
         features[:, ARTICLE_PRIOR] = self._learned_article_prior[found.rows]
-        informed = self.model.ranker.score(features)
-        return Scored(self._per_chunk(found.rows, served), self._per_chunk(found.rows, informed), found)
+        return self._per_chunk(found.rows, self.model.ranker.score(features))
 
     def _per_chunk(self, rows: IntArray, learned: FloatArray) -> FloatArray:
         """`learned` (per candidate) scaled to [0, 1] over the candidates, -inf for every other chunk."""

@@ -112,14 +112,15 @@ class Retriever:
         if part.statute is not None:
             assert self.ranker is not None
             vector = query_vector if query_vector is not None else self.encoder.encode_queries([query])
-            scored = self.ranker.scores(query, vector, part.statute)
+            learned, found = self.ranker.scores(query, vector, part.statute)
             added = part.bonus + lifted
-            served = self._only(scored.served + added, doc_ids)
-            ranked = reorder_after(served, scored.informed + added, READ_BY_PEOPLE)
-            return self._hits(ranked, top_k, None, scored.candidates.dense, scored.candidates.bm25)
+            served = self._only(learned + added, doc_ids)
+            if top_k > READ_BY_PEOPLE:
+                served = reorder_after(served, self.ranker.informed_scores(found) + added, READ_BY_PEOPLE)
+            return self._hits(served, top_k, found.dense, found.bm25)
         dense = self.dense_scores(query, query_vector) if mode != "lexical" else None
         fused = self.fuse(dense, part.lexical) + part.bonus + lifted
-        return self._hits(fused, top_k, doc_ids, dense, part.lexical)
+        return self._hits(self._only(fused, doc_ids), top_k, dense, part.lexical)
 
     def keyword_part(self, query: str, mode: SearchMode = "hybrid") -> KeywordPart:
         """Everything `search` computes without the question's vector."""
@@ -137,9 +138,7 @@ class Retriever:
             scores[~allowed[self.chunks.columns.doc_of]] = -np.inf
         return scores
 
-    def _hits(self, fused: FloatArray, top_k: int, doc_ids: Collection[str] | None,
-              dense: FloatArray | None, lexical: FloatArray | None) -> list[Hit]:
-        fused = self._only(fused, doc_ids)
+    def _hits(self, fused: FloatArray, top_k: int, dense: FloatArray | None, lexical: FloatArray | None) -> list[Hit]:
         order = top_rows(fused, top_k)
         return [
             Hit(self.chunks[i], float(fused[i]), rank, _at(dense, i), _at(lexical, i))
